@@ -1,0 +1,24 @@
+import {
+  authorizationServerRouter,
+  oauthErrorHandler,
+  requireAccessToken,
+  type AuthorizationServer,
+} from '@rfc7523/express';
+import type { DemoApp } from '@rfc7523/demo-kit';
+import express from 'express';
+
+/** The Express demo (INTERFACE.md): token endpoint, metadata, JWKS and one protected route. */
+export function expressDemo(server: AuthorizationServer): DemoApp {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(authorizationServerRouter(server));
+  app.get('/api/whoami', requireAccessToken(server), (req, res) => {
+    const { sub, client_id, scope, iss, exp } = req.accessToken!;
+    res.json({ sub, client_id, scope: scope ?? '', iss, exp });
+  });
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+  app.use(oauthErrorHandler());
+  return { handler: app };
+}

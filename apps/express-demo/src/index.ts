@@ -1,0 +1,1 @@
+export { expressDemo } from './app.js';

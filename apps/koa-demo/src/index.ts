@@ -1,0 +1,1 @@
+export { koaDemo } from './app.js';

@@ -1,0 +1,24 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { endpointPaths, Rfc7523Module, type AuthorizationServer } from '@rfc7523/nestjs';
+import { authorizationServerController } from './authorization-server.controller.js';
+import { NotFoundFilter } from './not-found.filter.js';
+import { WhoAmIController } from './whoami.controller.js';
+
+/** The demo's root module. */
+@Module({})
+export class AppModule {
+  /**
+   * The demo around an engine the demo runner already made from the environment (INTERFACE.md), so that
+   * configuration errors and `REDIS_URL` are handled once for every demo. An app that makes its own engine
+   * registers `Rfc7523Module.forRootAsync({ useFactory: (config) => engineOptions, inject: [...] })` instead.
+   */
+  static forServer(server: AuthorizationServer): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [Rfc7523Module.forRoot({ server })],
+      controllers: [authorizationServerController(endpointPaths(server)), WhoAmIController],
+      providers: [{ provide: APP_FILTER, useClass: NotFoundFilter }],
+    };
+  }
+}

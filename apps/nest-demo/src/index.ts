@@ -1,0 +1,1 @@
+export { nestDemo } from './app.js';

@@ -1,0 +1,52 @@
+// Redis section: latency of RedisReplayStore.remember (SET NX with expiry) on unique keys against a
+// throw-away local redis-server, one call at a time and 64 in flight. Skipped, with a message, when
+// no redis-server binary is on PATH.
+import { randomUUID } from 'node:crypto';
+import { createRedisReplayStore } from '@rfc7523/redis';
+import { findRedisServer, startRedisServer } from './redis-server.mjs';
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Times `count` remember calls with `concurrency` in flight; latencies in ms. */
+async function timeRemember(store, count, concurrency) {
+  const exp = Math.floor(Date.now() / 1000) + 600;
+  const latencies = new Float64Array(count);
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const key = 'j' + JSON.stringify(['client-00000', randomUUID()]);
+        const t = process.hrtime.bigint();
+        if (!(await store.remember(key, exp))) throw new Error('a unique key was refused');
+        latencies[i] = Number(process.hrtime.bigint() - t) / 1e6;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  latencies.sort();
+  const r = (x) => Math.round(x * 1000) / 1000;
+  return { concurrency, calls: count, perSecond: Math.round(count / seconds), p50: r(percentile(latencies, 50)), p99: r(percentile(latencies, 99)), max: r(latencies[count - 1]) };
+}
+
+/** Runs the section; resolves { skipped } when redis-server is absent. */
+export async function benchRedis({ count }) {
+  const binary = findRedisServer();
+  if (binary === undefined) return { skipped: 'redis-server is not on PATH (Debian/Ubuntu: apt-get install redis-server)' };
+  const redis = await startRedisServer(binary);
+  const handle = createRedisReplayStore(redis.url);
+  try {
+    // No offline queue (by design): wait until the client is connected before the first command.
+    if (handle.client.status !== 'ready') await new Promise((resolve, reject) => handle.client.once('ready', resolve).once('end', reject));
+    await timeRemember(handle.store, 2000, 1); // JIT warm-up
+    const rows = [];
+    for (const concurrency of [1, 64]) rows.push(await timeRemember(handle.store, count, concurrency));
+    return { url: redis.url, rows };
+  } finally {
+    await handle.close();
+    await redis.stop();
+  }
+}

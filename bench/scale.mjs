@@ -1,0 +1,54 @@
+// Scale section: the Express demo's token endpoint with 10 and with 100,000 registered clients (one
+// shared public JWK), and with 0 and 1,000,000 live entries pre-loaded in its in-memory replay store.
+// All servers run at once and are measured in alternation. A further, informational server has
+// 100,000 clients each used once: every request pays the first-use import of its client's key.
+import { alternate, pairedRatio, quietPairedRatio } from './alternating-runs.mjs';
+import { BENCH_ISSUER, clientCredentialsBodies, clientKey } from './assertions.mjs';
+import { startServerProcess } from './server-process.mjs';
+import { clientIdAt, writeTrustConfig } from './trust-config.mjs';
+
+const DEMO = 'express-demo';
+
+/** Runs the section; returns the summaries and the rps loss of each scaled configuration. */
+export async function benchScale({ rounds, seconds, warmupRequests, manyClients, replayEntries, log }) {
+  const key = clientKey();
+  const fewPath = await writeTrustConfig(key.publicJwk, { count: 10 });
+  const manyPath = await writeTrustConfig(key.publicJwk, { count: manyClients });
+  // The warm configurations spread requests over 10 clients; the cold one never reuses a client.
+  const tenClients = (count) => clientCredentialsBodies(key, count, (i) => clientIdAt(i % 10));
+  let nextCold = 0;
+  const coldClients = (count) => clientCredentialsBodies(key, count, () => clientIdAt(nextCold++ % manyClients));
+  const configs = [
+    { name: 'reference', label: '10 clients, 0 replay entries', spec: { configPath: fewPath, ownReplayStore: true }, bodies: tenClients },
+    { name: 'manyClients', label: `${manyClients.toLocaleString('en')} clients, 0 replay entries`, spec: { configPath: manyPath, ownReplayStore: true }, bodies: tenClients },
+    { name: 'manyReplayEntries', label: `10 clients, ${replayEntries.toLocaleString('en')} replay entries`, spec: { configPath: fewPath, replayEntries }, bodies: tenClients },
+    { name: 'manyClientsCold', label: `${manyClients.toLocaleString('en')} clients, each request a new client (informational)`, spec: { configPath: manyPath, ownReplayStore: true }, bodies: coldClients },
+  ];
+  const servers = [];
+  try {
+    for (const config of configs) {
+      const server = await startServerProcess({ kind: 'demo', demo: DEMO, issuer: BENCH_ISSUER, ...config.spec });
+      const { heapUsed } = await server.stats();
+      log(`Scale: started ${config.label} in ${server.startupMs} ms, heap ${(heapUsed / 2 ** 20).toFixed(0)} MiB`);
+      servers.push(server);
+      Object.assign(config, { url: server.url, pid: server.pid, startupMs: server.startupMs, heapUsedMiB: Math.round(heapUsed / 2 ** 20) });
+    }
+    const result = await alternate(configs, { rounds, seconds, warmupRequests, log });
+    // Loss: 1 - the median of the round-by-round rps ratios to the reference configuration.
+    const loss = (name) => +(1 - pairedRatio(result[name], result.reference, 'rps')).toFixed(3);
+    const quietLoss = (name) => {
+      const ratio = quietPairedRatio(result[name], result.reference, 'rps');
+      return ratio === null ? null : +(1 - ratio).toFixed(3);
+    };
+    return {
+      demo: DEMO,
+      configs: configs.map(({ name, label, startupMs, heapUsedMiB }) => ({ name, label, startupMs, heapUsedMiB, ...result[name], rpsLoss: name === 'reference' ? 0 : loss(name), quietRpsLoss: name === 'reference' ? 0 : quietLoss(name) })),
+      clientsLoss: loss('manyClients'),
+      replayLoss: loss('manyReplayEntries'),
+      coldClientsLoss: loss('manyClientsCold'),
+      valid: Object.values(result).every((s) => s.valid),
+    };
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}

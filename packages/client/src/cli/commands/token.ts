@@ -1,0 +1,102 @@
+import { ASSERTION_ALGORITHMS } from '@rfc7523/core';
+import type { SigningAlgorithm } from '../../signing-key.js';
+import { TokenClient } from '../../token-client.js';
+import { choice, optional, UsageError } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { decodeForDisplay, json, readKeyFile, readTokenArgument } from '../inputs.js';
+
+const HELP = `Usage: rfc7523 token --issuer URL [--client-id ID --key FILE] [options]
+
+Gets an access token and prints it decoded. The token endpoint is discovered from the issuer's
+RFC 8414 metadata (/.well-known/oauth-authorization-server) unless --token-endpoint is given.
+
+  client_credentials + private_key_jwt (the default with a key):
+    rfc7523 token --issuer URL --client-id ID --key FILE [--scope SCOPE]
+  the jwt-bearer grant (the default without a key), e.g. a CI system's OIDC token:
+    rfc7523 token --issuer URL --grant jwt-bearer --assertion @token.jwt [--scope SCOPE]
+  both: a client that authenticates and presents a grant:
+    rfc7523 token --issuer URL --client-id ID --key FILE --grant jwt-bearer --assertion -
+
+Options:
+  --issuer URL          the authorization server's issuer identifier (https, or http on loopback)
+  --token-endpoint URL  skip discovery and use this token endpoint
+  --client-id ID        the client's client_id, with --key: authenticate with private_key_jwt
+  --key FILE            the client's private key: a JWK, a JWK Set (pick with --kid) or PEM
+  --alg ALG, --kid ID   header of the client assertion    default what the key implies / its kid
+  --grant GRANT         client_credentials or jwt-bearer       default as above
+  --assertion JWT       the grant assertion: the JWT itself, @FILE, or - for standard input
+  --scope SCOPE         space-separated scope to ask for        default the server's default set
+  --raw                 print only the access token, for TOKEN=$(rfc7523 token …)
+  --json                print { token_response, header?, claims? } (or { error, error_description,
+                        status } when refused)
+  -h, --help            show this help
+
+Exit codes: 0 token printed, 1 refused or the server could not be reached, 2 usage.`;
+
+/** `rfc7523 token`: get a token with client_credentials or the jwt-bearer grant and print it decoded. */
+export const tokenCommand: Command = {
+  name: 'token',
+  summary: 'get an access token (client_credentials + private_key_jwt, or jwt-bearer) and print it decoded',
+  help: HELP,
+  options: {
+    issuer: { type: 'string' },
+    'token-endpoint': { type: 'string' },
+    'client-id': { type: 'string' },
+    key: { type: 'string' },
+    alg: { type: 'string' },
+    kid: { type: 'string' },
+    grant: { type: 'string' },
+    assertion: { type: 'string' },
+    scope: { type: 'string' },
+    raw: { type: 'boolean' },
+  },
+  async run(args, io) {
+    const issuer = optional(args, 'issuer');
+    const tokenEndpoint = optional(args, 'token-endpoint');
+    if (issuer === undefined && tokenEndpoint === undefined) throw new UsageError('--issuer is required');
+    const clientId = optional(args, 'client-id');
+    const keyFile = optional(args, 'key');
+    if ((clientId === undefined) !== (keyFile === undefined)) throw new UsageError('--client-id and --key go together');
+    const kid = optional(args, 'kid');
+    const alg = choice(args, 'alg', ASSERTION_ALGORITHMS) as SigningAlgorithm | undefined;
+    const grant = choice(args, 'grant', ['client_credentials', 'jwt-bearer'] as const) ?? (keyFile === undefined ? 'jwt-bearer' : 'client_credentials');
+    const assertionArg = optional(args, 'assertion');
+    if (grant === 'jwt-bearer' && assertionArg === undefined) throw new UsageError('--assertion is required for the jwt-bearer grant');
+    if (grant === 'client_credentials' && assertionArg !== undefined) throw new UsageError('--assertion goes with --grant jwt-bearer');
+    if (grant === 'client_credentials' && keyFile === undefined) throw new UsageError('client_credentials needs --client-id and --key');
+    const scope = optional(args, 'scope');
+
+    const client = new TokenClient({
+      ...(issuer === undefined ? {} : { issuer }),
+      ...(tokenEndpoint === undefined ? {} : { tokenEndpoint }),
+      ...(clientId === undefined ? {} : { clientId, key: await readKeyFile(io, keyFile!, kid) }),
+      ...(alg === undefined ? {} : { alg }),
+      ...(kid === undefined ? {} : { kid }),
+    });
+    const assertion = assertionArg === undefined ? undefined : await readTokenArgument(io, assertionArg, 'assertion');
+    const token = await client.requestToken({
+      grant,
+      ...(scope === undefined ? {} : { scope }),
+      ...(assertion === undefined ? {} : { assertion }),
+    });
+    const decoded = decodeForDisplay(token.accessToken);
+    if (args.values.raw === true) {
+      io.out(token.accessToken);
+    } else if (args.values.json === true) {
+      io.out(json({ token_response: token.body, ...decoded }));
+    } else {
+      io.out(`token_type    ${token.tokenType}`);
+      io.out(`expires_in    ${token.expiresIn ?? '(not sent)'}`);
+      io.out(`scope         ${token.scope ?? '(not sent)'}`);
+      io.out(`access_token  ${token.accessToken}`);
+      if (decoded === undefined) {
+        io.out('(the access token is not a JWT: opaque to the client)');
+      } else {
+        io.out(`header        ${JSON.stringify(decoded.header)}`);
+        io.out(`claims        ${json(decoded.claims).replace(/\n/g, '\n              ')}`);
+      }
+    }
+    return EXIT.OK;
+  },
+};

@@ -1,0 +1,83 @@
+import type { ReasonCode } from '@rfc7523/core';
+
+/** Which RFC 7523 use an assertion is explained for: client authentication (§2.2) or grant (§2.1). */
+export type ExplainUse = 'client' | 'grant';
+
+/**
+ * One check the engine makes, in the engine's order, with the SPEC rule it enforces and the reason
+ * codes (ReasonCode in @rfc7523/core) it fails with. Where a reason code is shared by several checks
+ * (`missing_claim`, `invalid_claim`, `typ_not_allowed`), `detail` tells them apart by the engine's
+ * log detail.
+ */
+export interface CheckStep {
+  /** Stable name of the check. */
+  readonly id: string;
+  /** SPEC.md rule id, e.g. `J3`. */
+  readonly rule: string;
+  /** What passing means, in plain words. */
+  readonly check: string;
+  readonly reasons: readonly ReasonCode[];
+  readonly detail?: RegExp;
+}
+
+const step = (id: string, rule: string, check: string, reasons: ReasonCode[], detail?: RegExp): CheckStep =>
+  Object.freeze({ id, rule, check, reasons, ...(detail === undefined ? {} : { detail }) });
+
+const SHAPE = [
+  step('size', 'R8', 'the assertion is within the size limit', ['assertion_too_large']),
+  step('compact', 'J13', 'a compact JWS whose header and claims are JSON objects, no member repeated', ['malformed_jwt', 'jwe_not_supported', 'duplicate_member']),
+  step('crit', 'J11', 'no crit (or b64) header extension', ['crit_not_understood']),
+];
+
+const TIMES = [
+  step('dates', 'J5', 'exp, nbf and iat are NumericDates (numbers of seconds)', ['invalid_claim'], /^(exp|nbf|iat)\b/),
+  step('exp', 'J4', 'exp is present and has not passed', ['missing_claim', 'expired'], /^exp\b|expired/),
+  step('nbf', 'J5', 'nbf, if present, has passed', ['not_yet_valid']),
+  step('iat', 'J5', 'iat, if present, is not in the future', ['iat_in_future']),
+  step('lifetime', 'J6', 'exp - iat is within the maximum assertion lifetime', ['lifetime_too_long']),
+];
+
+const KEYS = [
+  step('key', 'J10', 'a registered key matches the header (kid, alg)', ['key_not_found', 'jwks_unavailable']),
+  step('signature', 'J9', 'the signature verifies with that key', ['signature_invalid']),
+];
+
+const REPLAY = step('replay', 'J7', 'not used before (one use per assertion)', ['jti_replayed']);
+
+/** The checks of client authentication (ClientAuthenticator, then AssertionVerifier), in order. */
+export const CLIENT_STEPS: readonly CheckStep[] = Object.freeze([
+  ...SHAPE,
+  step('typ', 'J12', 'typ is absent, JWT or client-authentication+jwt', ['typ_not_allowed'], /not accepted/),
+  step('iss-sub', 'J1', 'iss and sub are present strings', ['missing_claim'], /^iss and sub/),
+  step('client-id', 'R5', 'the client_id parameter equals sub', ['client_id_mismatch']),
+  step('registered', 'J2', 'sub is a registered client_id', ['unknown_client']),
+  step('iss-is-sub', 'J1', 'iss equals sub (the client_id)', ['iss_mismatch']),
+  step('alg', 'J9', 'alg is asymmetric and allowed for this client', ['alg_not_allowed']),
+  step('explicit-typ', 'J12', 'typ is client-authentication+jwt when the client requires it', ['typ_not_allowed'], /^typ must be/),
+  step('aud', 'J3', "aud is this server's issuer identifier, as its only value", ['aud_mismatch', 'missing_claim'], /^aud\b|aud must/),
+  ...TIMES,
+  step('jti', 'J7', 'jti is present, a non-empty string', ['missing_jti', 'invalid_claim'], /^jti\b|jti is required/),
+  ...KEYS,
+  REPLAY,
+]);
+
+/** The checks of the jwt-bearer grant (JwtBearerGrant, then AssertionVerifier), in order. */
+export const GRANT_STEPS: readonly CheckStep[] = Object.freeze([
+  ...SHAPE,
+  step('typ', 'J12', 'typ is absent or JWT', ['typ_not_allowed']),
+  step('iss-sub', 'J1', 'iss and sub are present strings', ['missing_claim'], /^iss and sub/),
+  step('trusted', 'J1', 'iss is a trusted issuer', ['untrusted_issuer']),
+  step('subject', 'J2', 'sub is a subject this issuer may assert', ['sub_not_allowed']),
+  step('alg', 'J9', 'alg is asymmetric (RS/PS/ES 256-512, EdDSA, Ed25519)', ['alg_not_allowed']),
+  step('aud', 'J3', "aud names this server: its issuer identifier or token endpoint URL", ['aud_mismatch', 'missing_claim'], /^aud\b|aud must/),
+  ...TIMES,
+  step('jti', 'J7', 'jti is present (unless the issuer may omit it), a non-empty string', ['missing_jti', 'invalid_claim'], /^jti\b|jti is required/),
+  ...KEYS,
+  step('scope', 'R10', 'the requested scope is within what may be granted', ['scope_not_allowed']),
+  REPLAY,
+]);
+
+/** The step a refusal comes from: the first whose reasons (and detail pattern, if any) match. */
+export function failingStep(steps: readonly CheckStep[], reason: string, detail: string | undefined): CheckStep | undefined {
+  return steps.find((s) => (s.reasons as readonly string[]).includes(reason) && (s.detail === undefined || s.detail.test(detail ?? '')));
+}

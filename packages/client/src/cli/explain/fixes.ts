@@ -1,0 +1,120 @@
+import { DEFAULTS, type TrustConfig } from '@rfc7523/core';
+import type { ExplainUse } from './checks.js';
+
+/** What the fix texts may quote: the server, the registration in question, the token as sent. */
+export interface FixContext {
+  readonly use: ExplainUse;
+  readonly issuer: string;
+  readonly tokenEndpoint: string;
+  readonly configPath: string;
+  readonly config: TrustConfig;
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly claims: Readonly<Record<string, unknown>>;
+  /** Milliseconds since the epoch. */
+  readonly now: number;
+}
+
+const quote = (value: unknown) => JSON.stringify(value);
+const when = (seconds: unknown) => (typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : String(seconds));
+const list = (values: readonly string[]) => (values.length === 0 ? '(none)' : values.map(quote).join(', '));
+
+function clientOf(ctx: FixContext) {
+  return ctx.config.clients.find((c) => c.client_id === ctx.claims.sub);
+}
+
+function issuerOf(ctx: FixContext) {
+  return ctx.config.trustedIssuers.find((t) => t.issuer === ctx.claims.iss);
+}
+
+/** Longest lifetime the registration accepts, seconds (SPEC J6). */
+export function maxLifetime(ctx: FixContext): number {
+  const entry = ctx.use === 'client' ? clientOf(ctx) : issuerOf(ctx);
+  return entry?.max_assertion_lifetime ?? ctx.config.maxAssertionLifetime ?? DEFAULTS.maxAssertionLifetime;
+}
+
+function registeredKids(ctx: FixContext): string {
+  const entry = ctx.use === 'client' ? clientOf(ctx) : issuerOf(ctx);
+  if (entry?.jwks_uri !== undefined) return `the keys published at ${entry.jwks_uri}`;
+  const kids = (entry?.jwks?.keys ?? []).map((k) => `${k.kid ?? '(no kid)'} ${k.kty}${k.crv ? ` ${k.crv}` : ''}`);
+  return `the registered keys: ${kids.length === 0 ? '(none)' : kids.join(', ')}`;
+}
+
+/** A plain-words fix for the check `stepId` failing with `reason`. */
+export function fixFor(stepId: string, reason: string, ctx: FixContext): string {
+  const { claims, header, issuer, tokenEndpoint, configPath, config } = ctx;
+  const who = ctx.use === 'client' ? `client ${quote(claims.sub)}` : `issuer ${quote(claims.iss)}`;
+  switch (stepId) {
+    case 'size':
+      return `keep the assertion under ${DEFAULTS.maxAssertionLength} bytes: drop bulky claims and never embed keys or certificates (jwk, x5c)`;
+    case 'compact':
+      if (reason === 'jwe_not_supported') return 'send a signed JWT (JWS), not an encrypted one (JWE)';
+      if (reason === 'duplicate_member') return 'name each header parameter and each claim only once';
+      return 'send the JWT in compact serialization: three base64url parts joined by dots, whose header and claims are JSON objects (sign it with a JOSE library, e.g. rfc7523 assert)';
+    case 'crit':
+      return 'remove the crit (and b64) header parameters: this server understands no JWS extension';
+    case 'typ':
+      return ctx.use === 'client'
+        ? `set typ to client-authentication+jwt (or JWT, or leave it out); ${quote(header.typ)} names another kind of token`
+        : `set typ to JWT or leave it out; ${quote(header.typ)} names another kind of token (a client assertion is never a grant)`;
+    case 'iss-sub':
+      return ctx.use === 'client'
+        ? 'set both iss and sub to the client_id, as strings'
+        : "set iss to the trusted issuer's name and sub to the subject, as strings";
+    case 'client-id':
+      return `send client_id ${quote(claims.sub)} (the assertion's sub), or leave client_id out`;
+    case 'registered':
+      return `register ${quote(claims.sub)} under "clients" in ${configPath}, or set iss and sub to a registered client_id: ${list(config.clients.map((c) => c.client_id))}`;
+    case 'iss-is-sub':
+      return `set iss to ${quote(claims.sub)}: iss and sub must both be the client_id (OpenID Connect Core §9)`;
+    case 'trusted':
+      return `add ${quote(claims.iss)} under "trusted_issuers" in ${configPath}, or fix iss; trusted issuers: ${list(config.trustedIssuers.map((t) => t.issuer))}`;
+    case 'subject': {
+      const subjects = issuerOf(ctx)?.subjects ?? [];
+      return `the issuer ${quote(claims.iss)} may assert only ${list(subjects)}: add ${quote(claims.sub)} to its "subjects" in ${configPath}, or fix sub`;
+    }
+    case 'alg': {
+      const pinned = ctx.use === 'client' ? clientOf(ctx)?.token_endpoint_auth_signing_alg : undefined;
+      return pinned !== undefined
+        ? `sign with ${pinned}: the client is registered with token_endpoint_auth_signing_alg ${pinned} (alg was ${quote(header.alg)})`
+        : `sign with an asymmetric algorithm (RS256, PS256, ES256, EdDSA…); none and HS* are never accepted (alg was ${quote(header.alg)})`;
+    }
+    case 'explicit-typ':
+      return 'set typ to client-authentication+jwt: the client is registered with require_explicit_typ';
+    case 'aud':
+      if (ctx.use === 'client') {
+        return `set aud to ${quote(issuer)} (the issuer identifier) as a single string, not the token endpoint URL nor a list (rfc7523bis; aud was ${quote(claims.aud)})`;
+      }
+      return `set aud to ${quote(issuer)} or ${quote(tokenEndpoint)} (aud was ${quote(claims.aud)})`;
+    case 'dates':
+      return 'write exp, nbf and iat as numbers of seconds since 1970 (NumericDate), not strings or milliseconds';
+    case 'exp':
+      if (reason === 'missing_claim') return 'add exp, seconds since 1970: a minute after iat is plenty';
+      return `the assertion expired at ${when(claims.exp)} (now ${new Date(ctx.now).toISOString()}, with ${config.clockTolerance ?? DEFAULTS.clockTolerance} s tolerance): mint a fresh one right before each request, and check the signer's clock`;
+    case 'nbf':
+      return `nbf is ${when(claims.nbf)}, in the future: check the signer's clock, or leave nbf out`;
+    case 'iat':
+      return `iat is ${when(claims.iat)}, in the future: check the signer's clock`;
+    case 'lifetime': {
+      const start = typeof claims.iat === 'number' ? claims.iat : Math.floor(ctx.now / 1000);
+      const lifetime = typeof claims.exp === 'number' ? claims.exp - start : NaN;
+      return `the assertion lives ${lifetime} s, more than the ${maxLifetime(ctx)} s the ${who} may use: make exp a minute or so after iat`;
+    }
+    case 'jti':
+      return ctx.use === 'client'
+        ? 'add a jti, unique per assertion (e.g. a random UUID)'
+        : `add a jti, unique per assertion (e.g. a random UUID), or set "require_jti": false on the issuer in ${configPath} if it never sends one`;
+    case 'key':
+      if (reason === 'jwks_unavailable') return `the keys of the ${who} could not be fetched: check that its jwks_uri answers`;
+      return `sign with a key registered for the ${who} (header kid ${quote(header.kid)}, alg ${quote(header.alg)}); ${registeredKids(ctx)}`;
+    case 'signature':
+      return `sign with the private key whose public half is registered for the ${who}, and do not alter the token after signing`;
+    case 'scope': {
+      const entry = issuerOf(ctx);
+      return `ask only for scopes within ${quote(entry?.scope ?? '')} (what the issuer may grant), or leave scope out for all of them`;
+    }
+    case 'replay':
+      return 'mint a new assertion for every request';
+    default:
+      return 'see SPEC.md for this rule';
+  }
+}

@@ -1,0 +1,112 @@
+import { createRequire } from 'node:module';
+import { ConfigurationError } from '@rfc7523/core';
+import { ClientError, TokenRequestError } from '../errors.js';
+import { parseCommandArgs, UsageError } from './args.js';
+import type { Command } from './command.js';
+import { assertClientCommand, assertGrantCommand } from './commands/assert.js';
+import { explainCommand } from './commands/explain.js';
+import { keygenCommand } from './commands/keygen.js';
+import { tokenCommand } from './commands/token.js';
+import { EXIT } from './exit-codes.js';
+import { json } from './inputs.js';
+import type { CliIo } from './io.js';
+
+/** Every command, in the order `rfc7523 --help` lists them. */
+export const COMMANDS: readonly Command[] = [keygenCommand, assertClientCommand, assertGrantCommand, tokenCommand, explainCommand];
+
+const ASSERT_HELP = `Usage: rfc7523 assert client|grant [options]
+
+  rfc7523 assert client   ${assertClientCommand.summary}
+  rfc7523 assert grant    ${assertGrantCommand.summary}
+
+Run "rfc7523 assert client --help" or "rfc7523 assert grant --help" for their options.`;
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `Usage: rfc7523 <command> [options]
+
+The workload side of RFC 7523: keys, assertions and tokens without any client secret.
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Every command takes --help, and --json to print one JSON object for scripts.
+Exit codes: 0 ok, 1 refused or failed, 2 usage.`;
+}
+
+function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../../package.json') as { version: string }).version;
+}
+
+/** Picks the command from the first words of `argv`; `rest` is what its options parser reads. */
+function pick(argv: readonly string[]): { command?: Command; rest: readonly string[]; help?: string } {
+  const [first, second] = argv;
+  if (first === 'assert') {
+    const sub = COMMANDS.find((c) => c.name === `assert ${second}`);
+    if (sub !== undefined) return { command: sub, rest: argv.slice(2) };
+    if (second === undefined || second === '--help' || second === '-h') return { help: ASSERT_HELP, rest: [] };
+    throw new UsageError(`unknown assertion kind ${JSON.stringify(second)}: use "assert client" or "assert grant"`);
+  }
+  const command = COMMANDS.find((c) => c.name === first);
+  if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(first)}`);
+  return { command, rest: argv.slice(1) };
+}
+
+/** A mistake in what the user gave: a bad option value, a key that is not a private key, an invalid configuration file. */
+function isInputError(err: unknown): err is Error {
+  return err instanceof UsageError || err instanceof ConfigurationError || (err instanceof TypeError && /^"[^"]+" option /.test(err.message));
+}
+
+function report(io: CliIo, jsonOutput: boolean, name: string, err: unknown): number {
+  if (isInputError(err)) {
+    if (jsonOutput) io.out(json({ error: 'usage', message: err.message }));
+    io.err(`rfc7523 ${name}: ${err.message}`);
+    if (err instanceof UsageError) io.err(`Run "rfc7523 ${name} --help" for usage.`);
+    return EXIT.USAGE;
+  }
+  if (err instanceof TokenRequestError) {
+    if (jsonOutput) io.out(json({ error: err.error, error_description: err.error_description, status: err.status }));
+    io.err(`rfc7523 ${name}: refused: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}, HTTP ${err.status}`);
+    return EXIT.FAILED;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (jsonOutput) io.out(json({ error: err instanceof ClientError ? err.code : 'failed', message }));
+  io.err(`rfc7523 ${name}: ${message}`);
+  return EXIT.FAILED;
+}
+
+/** Runs `rfc7523 …argv`; resolves the exit code (0 ok, 1 refused or failed, 2 usage). Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const first = argv[0];
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? argv.slice(1) : [];
+    if (topic.length > 0) return runCli([...topic, '--help'], io);
+    io.out(mainHelp());
+    return first === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  if (first === '--version' || first === '-v') {
+    io.out(version());
+    return EXIT.OK;
+  }
+  let name = first;
+  let jsonOutput = argv.includes('--json');
+  try {
+    const picked = pick(argv);
+    if (picked.command === undefined) {
+      io.out(picked.help!);
+      return EXIT.OK;
+    }
+    const { command, rest } = picked;
+    name = command.name;
+    const args = parseCommandArgs(rest, command.options, command.positionals ?? 0);
+    jsonOutput = args.values.json === true;
+    if (args.values.help === true) {
+      io.out(command.help);
+      return EXIT.OK;
+    }
+    return await command.run(args, io);
+  } catch (err) {
+    return report(io, jsonOutput, name, err);
+  }
+}

@@ -1,0 +1,26 @@
+export { createClientAssertion, type ClientAssertionOptions } from './client-assertion.js';
+export { createGrantAssertion, type GrantAssertionOptions } from './grant-assertion.js';
+export { TokenClient, type TokenClientOptions, type TokenRequest, type GrantName, type GrantAssertionSource } from './token-client.js';
+export type { AccessToken } from './token-response.js';
+export { discoverMetadata, metadataUrls, type ServerMetadata, type DiscoveryOptions } from './discovery.js';
+export { importSigningKey, type SigningKeyInput, type SigningKey, type SigningAlgorithm } from './signing-key.js';
+export type { FetchFunction } from './lib/http.js';
+export {
+  ClientError,
+  TokenRequestError,
+  TokenResponseError,
+  DiscoveryError,
+  HttpRequestError,
+  type ClientErrors,
+  type ClientErrorCode,
+  type OAuthErrorBody,
+} from './errors.js';
+export {
+  CLIENT_ASSERTION_TYP,
+  DEFAULT_ASSERTION_LIFETIME,
+  MAX_ASSERTION_LIFETIME,
+  OAUTH_METADATA_PATH,
+  OIDC_METADATA_PATH,
+  TOKEN_CLIENT_DEFAULTS,
+} from './constants.js';
+export { JWT_BEARER_GRANT_TYPE, JWT_BEARER_CLIENT_ASSERTION_TYPE, ASSERTION_ALGORITHMS } from '@rfc7523/core';

@@ -1,0 +1,60 @@
+import type { JWK } from 'jose';
+import type { AssertionAlgorithm } from '../constants.js';
+
+/** A JWK Set holding public keys (RFC 7517 §5). */
+export interface PublicJwks {
+  keys: JWK[];
+}
+
+/**
+ * A registered client, in RFC 7591 client metadata names, plus three extensions of ours.
+ * Exactly one of `jwks` / `jwks_uri`.
+ */
+export interface ClientMetadata {
+  /** The client identifier; an assertion's `iss` and `sub` must equal it (OIDC Core §9). */
+  client_id: string;
+  /** The client's public keys (RFC 7591 §2). */
+  jwks?: PublicJwks;
+  /** Where the client's public keys are published: `https`, or `http` on a loopback address (RFC 7591 §2). */
+  jwks_uri?: string;
+  /** Only `private_key_jwt` is supported. Default `private_key_jwt`. */
+  token_endpoint_auth_method?: 'private_key_jwt';
+  /** When set, the only algorithm accepted from this client (OIDC Registration §2). Default: any of ASSERTION_ALGORITHMS. */
+  token_endpoint_auth_signing_alg?: AssertionAlgorithm;
+  /** Grant types the client may use (RFC 7591 §2). Default `["client_credentials"]`. */
+  grant_types?: string[];
+  /** Space-separated scopes the client may be granted (RFC 7591 §2). Default: none. */
+  scope?: string;
+  /**
+   * Compatibility switch (rfc7523bis §4): also accept the token endpoint URL as the sole `aud` of this
+   * client's assertions, for clients that cannot be changed yet. Default `false`.
+   */
+  legacy_token_endpoint_audience?: boolean;
+  /** Require `typ: client-authentication+jwt` on this client's assertions (rfc7523bis §4). Default `false`. */
+  require_explicit_typ?: boolean;
+  /** Longest assertion lifetime accepted from this client, seconds. Default: the server's `maxAssertionLifetime`. */
+  max_assertion_lifetime?: number;
+}
+
+/**
+ * A trusted issuer of jwt-bearer grant assertions (RFC 7523 §3 item 1). Exactly one of `jwks` /
+ * `jwks_uri`, and exactly one of `subjects` / `allow_any_subject: true`.
+ */
+export interface TrustedIssuerMetadata {
+  /** The `iss` value, compared by Simple String Comparison (RFC 7523 §3 item 1). */
+  issuer: string;
+  /** The issuer's public keys. */
+  jwks?: PublicJwks;
+  /** Where the issuer's public keys are published: `https`, or `http` on a loopback address. */
+  jwks_uri?: string;
+  /** The exact `sub` values this issuer may assert (RFC 7523 §3 item 2). */
+  subjects?: string[];
+  /** Accept any `sub` from this issuer. Must be `true` when present. */
+  allow_any_subject?: boolean;
+  /** Space-separated ceiling of the scopes a grant from this issuer may receive. Default: none. */
+  scope?: string;
+  /** Longest assertion lifetime accepted from this issuer, seconds. Default: the server's `maxAssertionLifetime`. */
+  max_assertion_lifetime?: number;
+  /** Require `jti` (SPEC J7). When `false`, replay is keyed on the signature. Default `true`. */
+  require_jti?: boolean;
+}

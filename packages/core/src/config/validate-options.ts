@@ -1,0 +1,92 @@
+import { Checker, isLoopback } from './checks.js';
+import { validateClients, validateTrustedIssuers, MAX_CONFIGURABLE_LIFETIME } from './validate-metadata.js';
+import { REMOTE_KEY_SET_DEFAULTS } from '../keys/remote-key-set.js';
+import { DEFAULTS, MAX_ACCESS_TOKEN_LIFETIME, MAX_CLOCK_TOLERANCE, type AuthorizationServerOptions } from '../options.js';
+import type { ClientMetadata, TrustedIssuerMetadata } from './metadata-types.js';
+
+/** Options after validation and defaults; frozen. */
+export type ResolvedOptions = Readonly<
+  Required<Omit<AuthorizationServerOptions, 'signingKey' | 'replayStore' | 'onEvent' | 'grants'>> &
+    Pick<AuthorizationServerOptions, 'signingKey' | 'replayStore' | 'onEvent' | 'grants'> & {
+      clients: readonly ClientMetadata[];
+      trustedIssuers: readonly TrustedIssuerMetadata[];
+      jwksFetch: Required<NonNullable<AuthorizationServerOptions['jwksFetch']>>;
+    }
+>;
+
+function serverUrl(c: Checker, value: unknown, field: string): string {
+  const text = c.string(value, field);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return c.fail(field, 'must be an absolute URL');
+  }
+  if (url.search !== '' || url.hash !== '') c.fail(field, 'must have no query or fragment (RFC 8414 §2)');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    c.fail(field, 'must be an https URL (http only on a loopback address)');
+  }
+  return text;
+}
+
+function milliseconds(c: Checker, value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 3_600_000) {
+    c.fail(field, 'must be a whole number of milliseconds from 0 to 3600000');
+  }
+  return value;
+}
+
+/** Validates `createAuthorizationServer` options once; throws a ConfigurationError naming the option. */
+export function validateServerOptions(options: AuthorizationServerOptions): ResolvedOptions {
+  const c = new Checker();
+  const o = c.object(options, 'options') as Partial<AuthorizationServerOptions>;
+  const issuer = serverUrl(c, o.issuer, 'issuer');
+  const base = issuer.replace(/\/+$/, '');
+  const seconds = (field: 'accessTokenLifetime' | 'clockTolerance' | 'maxAssertionLifetime', min: number, max: number) =>
+    o[field] === undefined ? DEFAULTS[field] : c.seconds(o[field], field, min, max);
+  const bytes = (field: 'maxAssertionLength' | 'maxBodyLength') => {
+    const value = o[field];
+    if (value === undefined) return DEFAULTS[field];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1024 || value > 1_048_576) {
+      c.fail(field, 'must be a whole number of bytes from 1024 to 1048576');
+    }
+    return value;
+  };
+  if (o.replayStore !== undefined && typeof o.replayStore?.remember !== 'function') {
+    c.fail('replayStore', 'must have a remember(key, expiresAt) method');
+  }
+  if (o.onEvent !== undefined && typeof o.onEvent !== 'function') c.fail('onEvent', 'must be a function');
+  if (o.now !== undefined && typeof o.now !== 'function') c.fail('now', 'must be a function returning milliseconds');
+  if (o.grants !== undefined) {
+    for (const [name, handler] of Object.entries(c.object(o.grants, 'grants'))) {
+      if (typeof (handler as { handle?: unknown })?.handle !== 'function') c.fail(`grants.${name}`, 'must have a handle(context) method');
+    }
+  }
+  const fetchOptions = o.jwksFetch === undefined ? {} : c.object(o.jwksFetch, 'jwksFetch');
+  c.onlyKnown(fetchOptions, 'jwksFetch', ['timeout', 'cooldown', 'cacheMaxAge']);
+  const resolved: ResolvedOptions = {
+    issuer,
+    tokenEndpoint: o.tokenEndpoint === undefined ? `${base}/token` : serverUrl(c, o.tokenEndpoint, 'tokenEndpoint'),
+    jwksUri: o.jwksUri === undefined ? `${base}/jwks` : serverUrl(c, o.jwksUri, 'jwksUri'),
+    clients: o.clients === undefined ? [] : validateClients(c, o.clients, 'clients'),
+    trustedIssuers: o.trustedIssuers === undefined ? [] : validateTrustedIssuers(c, o.trustedIssuers, 'trustedIssuers'),
+    signingKey: o.signingKey,
+    accessTokenAudience: o.accessTokenAudience === undefined ? issuer : c.string(o.accessTokenAudience, 'accessTokenAudience'),
+    accessTokenLifetime: seconds('accessTokenLifetime', 1, MAX_ACCESS_TOKEN_LIFETIME),
+    clockTolerance: seconds('clockTolerance', 0, MAX_CLOCK_TOLERANCE),
+    maxAssertionLifetime: seconds('maxAssertionLifetime', 1, MAX_CONFIGURABLE_LIFETIME),
+    maxAssertionLength: bytes('maxAssertionLength'),
+    maxBodyLength: bytes('maxBodyLength'),
+    replayStore: o.replayStore,
+    jwksFetch: {
+      timeout: milliseconds(c, fetchOptions.timeout, 'jwksFetch.timeout', REMOTE_KEY_SET_DEFAULTS.timeout),
+      cooldown: milliseconds(c, fetchOptions.cooldown, 'jwksFetch.cooldown', REMOTE_KEY_SET_DEFAULTS.cooldown),
+      cacheMaxAge: milliseconds(c, fetchOptions.cacheMaxAge, 'jwksFetch.cacheMaxAge', REMOTE_KEY_SET_DEFAULTS.cacheMaxAge),
+    },
+    grants: o.grants,
+    onEvent: o.onEvent,
+    now: o.now ?? Date.now,
+  };
+  return Object.freeze(resolved);
+}

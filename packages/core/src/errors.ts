@@ -1,0 +1,201 @@
+/**
+ * The OAuthError family: every rejection the engine makes is one of these. Each carries the
+ * RFC 6749 §5.2 / RFC 6750 §3.1 `error` code, the HTTP `status` (and `statusCode`), ready-made
+ * `headers`, a safe public `description`, a stable machine-readable `reason`, and the precise
+ * cause for logs (`detail`, `cause`) which never reaches the client.
+ */
+
+/** RFC 6749 §5.2 and RFC 6750 §3.1 error codes, plus `temporarily_unavailable` (RFC 6749 §4.1.2.1). */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'temporarily_unavailable'
+  | 'invalid_token'
+  | 'insufficient_scope';
+
+/** Stable reason codes, one per rule of SPEC.md that can fail. Safe to log, switch on and count. */
+export type ReasonCode =
+  // request shape (R0–R11)
+  | 'method_not_allowed'
+  | 'unsupported_content_type'
+  | 'body_too_large'
+  | 'malformed_body'
+  | 'repeated_parameter'
+  | 'missing_grant_type'
+  | 'unsupported_grant_type'
+  | 'missing_assertion'
+  | 'assertion_too_large'
+  | 'missing_client_assertion'
+  | 'missing_client_assertion_type'
+  | 'unsupported_client_assertion_type'
+  | 'multiple_client_auth'
+  | 'unsupported_client_auth'
+  | 'client_auth_required'
+  | 'client_id_mismatch'
+  | 'unknown_client'
+  | 'grant_not_allowed'
+  | 'scope_not_allowed'
+  // the JWT (J1–J13)
+  | 'malformed_jwt'
+  | 'jwe_not_supported'
+  | 'duplicate_member'
+  | 'alg_not_allowed'
+  | 'typ_not_allowed'
+  | 'crit_not_understood'
+  | 'missing_claim'
+  | 'invalid_claim'
+  | 'iss_mismatch'
+  | 'sub_mismatch'
+  | 'sub_not_allowed'
+  | 'untrusted_issuer'
+  | 'aud_mismatch'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'iat_in_future'
+  | 'lifetime_too_long'
+  | 'missing_jti'
+  | 'jti_replayed'
+  | 'key_not_found'
+  | 'signature_invalid'
+  | 'jwks_unavailable'
+  // infrastructure
+  | 'replay_store_unavailable'
+  // access tokens (RFC 6750)
+  | 'missing_token'
+  | 'token_invalid'
+  | 'token_expired'
+  | 'insufficient_scope';
+
+/** Options shared by every OAuthError constructor. */
+export interface OAuthErrorOptions {
+  /** Precise reason for logs and events; never sent to the client. */
+  detail?: string;
+  /** The underlying error, for logs; never sent to the client. */
+  cause?: unknown;
+  /** Extra response headers (e.g. `WWW-Authenticate`, `Retry-After`). */
+  headers?: Record<string, string>;
+}
+
+/** Base class of every error the engine answers to a client with. */
+export class OAuthError extends Error {
+  /** RFC 6749 §5.2 `error` code. */
+  readonly error: OAuthErrorCode;
+  /** HTTP status of the response. */
+  readonly status: number;
+  /** Same as `status`, for frameworks that read `statusCode` (Express finalhandler). */
+  readonly statusCode: number;
+  /** Stable machine-readable reason code. */
+  readonly reason: ReasonCode;
+  /** Public `error_description`: general terms, no secrets. */
+  readonly description: string;
+  /** Precise reason, for logs only. */
+  readonly detail: string | undefined;
+  /** Response headers this error needs. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Koa's `ctx.onerror` convention: the message is safe to show. */
+  readonly expose = true;
+
+  constructor(
+    error: OAuthErrorCode,
+    status: number,
+    reason: ReasonCode,
+    description: string,
+    options: OAuthErrorOptions = {},
+  ) {
+    super(description, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.error = error;
+    this.status = status;
+    this.statusCode = status;
+    this.reason = reason;
+    this.description = description;
+    this.detail = options.detail;
+    this.headers = Object.freeze({ ...options.headers });
+  }
+}
+
+/** `invalid_request`, 400 (RFC 6749 §5.2); 405 or 413 for a wrong method or an oversized body. */
+export class InvalidRequestError extends OAuthError {
+  constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions & { status?: number }) {
+    super('invalid_request', options?.status ?? 400, reason, description, options);
+  }
+}
+
+/** `invalid_client`, 401 (RFC 6749 §5.2, RFC 7523 §3.2): client authentication failed. */
+export class InvalidClientError extends OAuthError {
+  constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
+    super('invalid_client', 401, reason, description, options);
+  }
+}
+
+/** `invalid_grant`, 400 (RFC 6749 §5.2, RFC 7523 §3.1): the grant assertion is not valid. */
+export class InvalidGrantError extends OAuthError {
+  constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
+    super('invalid_grant', 400, reason, description, options);
+  }
+}
+
+/** `unauthorized_client`, 400 (RFC 6749 §5.2): the client may not use this grant type. */
+export class UnauthorizedClientError extends OAuthError {
+  constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
+    super('unauthorized_client', 400, reason, description, options);
+  }
+}
+
+/** `unsupported_grant_type`, 400 (RFC 6749 §5.2). */
+export class UnsupportedGrantTypeError extends OAuthError {
+  constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
+    super('unsupported_grant_type', 400, reason, description, options);
+  }
+}
+
+/** `invalid_scope`, 400 (RFC 6749 §5.2, §3.3). */
+export class InvalidScopeError extends OAuthError {
+  constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
+    super('invalid_scope', 400, reason, description, options);
+  }
+}
+
+/** `temporarily_unavailable`, 503 with `Retry-After` (seconds, default 5): fail closed when a dependency is down. */
+export class TemporarilyUnavailableError extends OAuthError {
+  constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions & { retryAfter?: number }) {
+    super('temporarily_unavailable', 503, reason, description, {
+      ...options,
+      headers: { 'retry-after': String(options?.retryAfter ?? 5), ...options?.headers },
+    });
+  }
+}
+
+/** `invalid_token`, 401 with a `Bearer` challenge (RFC 6750 §3.1); no error code when no token was sent. */
+export class InvalidTokenError extends OAuthError {
+  constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
+    const challenge =
+      reason === 'missing_token' ? 'Bearer' : `Bearer error="invalid_token", error_description="${safeDescription(description)}"`;
+    super('invalid_token', 401, reason, description, { ...options, headers: { 'www-authenticate': challenge } });
+  }
+}
+
+/** `insufficient_scope`, 403 with a `Bearer` challenge naming the scope needed (RFC 6750 §3.1). */
+export class InsufficientScopeError extends OAuthError {
+  constructor(requiredScope: string, options?: OAuthErrorOptions) {
+    const description = 'the access token does not grant the required scope';
+    super('insufficient_scope', 403, 'insufficient_scope', description, {
+      ...options,
+      headers: {
+        'www-authenticate': `Bearer error="insufficient_scope", error_description="${description}", scope="${safeDescription(requiredScope)}"`,
+      },
+    });
+  }
+}
+
+/**
+ * Restricts text to the characters RFC 6749 §5.2 allows in `error_description`
+ * (%x20-21 / %x23-5B / %x5D-7E); anything else becomes a space.
+ */
+export function safeDescription(text: string): string {
+  return text.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, ' ');
+}

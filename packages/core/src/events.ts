@@ -1,0 +1,53 @@
+/**
+ * Typed events for audit logs and metrics. They carry identifiers and reason codes, never a token,
+ * a key or a signature.
+ */
+
+/** Which use of RFC 7523 an assertion served: client authentication (§2.2) or authorization grant (§2.1). */
+export type AssertionUse = 'client_authentication' | 'authorization_grant';
+
+/** Every event the engine emits. */
+export type Rfc7523Event =
+  | {
+      type: 'assertion.accepted';
+      use: AssertionUse;
+      /** `iss` of the assertion. */
+      issuer: string;
+      /** `sub` of the assertion. */
+      subject: string;
+      /** `jti`, when the assertion has one. */
+      jti?: string;
+    }
+  | {
+      type: 'assertion.rejected';
+      use: AssertionUse;
+      /** RFC 6749 error code answered. */
+      error: string;
+      /** Stable reason code. */
+      reason: string;
+      /** Precise reason, for logs. */
+      detail?: string;
+      /** `iss` as claimed by the (unverified) assertion, when readable. */
+      issuer?: string;
+    }
+  | { type: 'replay.detected'; use: AssertionUse; issuer: string; jti?: string }
+  | { type: 'keys.fetched'; uri: string; /** Number of keys in the set. */ keys: number }
+  | { type: 'keys.fetch_failed'; uri: string; reason: string }
+  | { type: 'replay_store.unavailable'; reason: string }
+  | { type: 'token.issued'; grantType: string; subject: string; clientId?: string; scope: string }
+  | { type: 'request.failed'; error: string; reason: string; detail?: string };
+
+/** Receives events; must not throw (a throwing listener is ignored). */
+export type EventSink = (event: Rfc7523Event) => void;
+
+/** Wraps a user listener so that it can never break a request. */
+export function safeSink(listener: EventSink | undefined): EventSink {
+  if (listener === undefined) return () => {};
+  return (event) => {
+    try {
+      listener(event);
+    } catch {
+      // A listener's failure is the listener's problem, never the client's.
+    }
+  };
+}

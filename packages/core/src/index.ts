@@ -1,0 +1,31 @@
+export { createAuthorizationServer, AuthorizationServer } from './server.js';
+export type { AuthorizationServerOptions } from './options.js';
+export { DEFAULTS, MAX_CLOCK_TOLERANCE, MAX_ACCESS_TOKEN_LIFETIME } from './options.js';
+export {
+  JWT_BEARER_GRANT_TYPE,
+  JWT_BEARER_CLIENT_ASSERTION_TYPE,
+  CLIENT_CREDENTIALS_GRANT_TYPE,
+  ASSERTION_ALGORITHMS,
+  PRIVATE_KEY_JWT,
+  type AssertionAlgorithm,
+} from './constants.js';
+export * from './errors.js';
+export { toErrorResponse, NO_STORE_HEADERS, type HttpResponse } from './error-response.js';
+export type { PlainRequest } from './request/plain-request.js';
+export { plainRequestFromNode } from './http/node-request.js';
+export { writeNodeResponse, documentResponse } from './http/node-response.js';
+export { endpointPaths, type EndpointPaths } from './http/endpoint-paths.js';
+export type { AuthenticatedClient } from './client-authentication.js';
+export type { VerifiedGrant } from './grants/jwt-bearer-grant.js';
+export type { VerifiedAssertion } from './assertion/assertion-verifier.js';
+export type { GrantHandler, GrantContext, AccessTokenRequest, TokenResponseBody } from './grants/grant-handler.js';
+export type { AccessTokenClaims } from './access-tokens.js';
+export type { AuthorizationServerMetadata } from './metadata.js';
+export type { ReplayStore } from './replay/replay-store.js';
+export { MemoryReplayStore, type MemoryReplayStoreOptions } from './replay/memory-replay-store.js';
+export type { RemoteKeySetOptions } from './keys/remote-key-set.js';
+export { REMOTE_KEY_SET_DEFAULTS } from './keys/remote-key-set.js';
+export type { Rfc7523Event, EventSink, AssertionUse } from './events.js';
+export { ConfigurationError } from './config/configuration-error.js';
+export type { ClientMetadata, TrustedIssuerMetadata, PublicJwks } from './config/metadata-types.js';
+export { loadTrustConfig, parseTrustConfig, type TrustConfig } from './config/trust-config.js';

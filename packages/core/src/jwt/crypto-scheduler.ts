@@ -1,0 +1,51 @@
+import { performance } from 'node:perf_hooks';
+
+/** Event-loop utilisation windows, milliseconds: short to notice load, longer to judge the thread pool. */
+const WINDOW_INLINE = 20;
+const WINDOW_THREAD_POOL = 100;
+/** Utilisation above which the thread pool is tried (the main thread is the bottleneck). */
+const ENTER = 0.75;
+/** Utilisation under which the thread pool is left (the main thread waits on it: one caller). */
+const LEAVE = 0.5;
+/** First and longest wait before trying the thread pool again after it did not help, milliseconds. */
+const FIRST_BACKOFF = 5000;
+const MAX_BACKOFF = 60_000;
+
+let threadPool = false;
+let mark = performance.eventLoopUtilization();
+let markAt = performance.now();
+let enteredAt = 0;
+let retryAt = 0;
+let backoff = FIRST_BACKOFF;
+
+/**
+ * Whether signature work should run on libuv's thread pool rather than the main thread. Synchronous
+ * crypto has the lowest latency for one caller; a busy server gains throughput by moving it to other
+ * cores. Decided from event-loop utilisation (20 ms windows inline, 100 ms on the pool) with
+ * hysteresis: enter above 75 %; leave below 50 % (the main thread idles waiting for the pool, so the
+ * move did not help) and wait 5 s (doubling to 60 s) before trying again — unless the quiet window was
+ * a pause between bursts of load. Measured effect in bench/RESULTS.md.
+ */
+export function preferThreadPool(): boolean {
+  const now = performance.now();
+  const window = threadPool ? WINDOW_THREAD_POOL : WINDOW_INLINE;
+  if (now - markAt >= window) {
+    // No call for more than two windows: the server was idle, which says nothing against the pool.
+    const idle = now - markAt > 2 * window;
+    const current = performance.eventLoopUtilization();
+    const { utilization } = performance.eventLoopUtilization(current, mark);
+    mark = current;
+    markAt = now;
+    if (threadPool) {
+      if (utilization < LEAVE) {
+        threadPool = false;
+        backoff = idle || now - enteredAt >= 1000 ? FIRST_BACKOFF : Math.min(backoff * 2, MAX_BACKOFF);
+        retryAt = idle ? now : now + backoff;
+      }
+    } else if (utilization > ENTER && now >= retryAt) {
+      threadPool = true;
+      enteredAt = now;
+    }
+  }
+  return threadPool;
+}

@@ -1,0 +1,45 @@
+/**
+ * Finds a repeated member name in an already-valid JSON text (RFC 7519 §4 lets a JWT parser reject
+ * them; SPEC J13 says we do). `JSON.parse` silently keeps the last value, which lets two parties read
+ * one token differently. Returns the first repeated name, or undefined.
+ *
+ * Precondition: `text` has been accepted by `JSON.parse`, so only strings and brackets need care.
+ */
+export function findDuplicateMember(text: string): string | undefined {
+  // One entry per open container: a Set of names for an object, null for an array.
+  const stack: Array<Set<string> | null> = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b /* { */) {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === 0x5b /* [ */) {
+      stack.push(null);
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+    } else if (c === 0x2c /* , */) {
+      expectKey = stack[stack.length - 1] != null;
+    } else if (c === 0x22 /* " */) {
+      let j = i + 1;
+      let escaped = false;
+      for (; j < text.length; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          j++;
+        } else if (d === 0x22) break;
+      }
+      if (expectKey) {
+        const raw = text.slice(i, j + 1);
+        const name = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        const names = stack[stack.length - 1] as Set<string>;
+        if (names.has(name)) return name;
+        names.add(name);
+        expectKey = false;
+      }
+      i = j;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,127 @@
+import { createLocalJWKSet, type CryptoKey, type JSONWebKeySet, type JWK, type JWSHeaderParameters } from 'jose';
+import { publicJwkProblem } from './jwk-problem.js';
+import type { EventSink } from '../events.js';
+
+/** Resolves the verification key for a JWS header from one registration's keys only (RFC 8725 §3.10). */
+export type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey>;
+
+/** Timing of `jwks_uri` fetches (SPEC J10). All durations in milliseconds. */
+export interface RemoteKeySetOptions {
+  /** Abort a fetch after this long. Default 5000 ms. */
+  timeout?: number;
+  /** At most one refetch per this period, whatever the cause. Default 30000 ms. */
+  cooldown?: number;
+  /** A fetched key set is fresh for this long; after it, it is refreshed in the background. Default 600000 ms. */
+  cacheMaxAge?: number;
+}
+
+/** Defaults of {@link RemoteKeySetOptions}: jose's own (SPEC J10). */
+export const REMOTE_KEY_SET_DEFAULTS = Object.freeze({ timeout: 5000, cooldown: 30_000, cacheMaxAge: 600_000 });
+
+type LocalSet = ReturnType<typeof createLocalJWKSet>;
+
+/** Thrown when no key can be found; `unavailable` when the key set could never be fetched. */
+export class KeyNotFoundError extends Error {
+  constructor(
+    readonly unavailable: boolean,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An Ed25519 key serves both of its algorithm names, `EdDSA` and `Ed25519` (SPEC J9, RFC 9864): jose
+ * matches a JWK's `alg` exactly, so a key labelled with one name would refuse tokens sent under the other.
+ */
+function eitherEd25519Name(jwk: JWK): JWK {
+  if (jwk.kty !== 'OKP' || (jwk.alg !== 'EdDSA' && jwk.alg !== 'Ed25519')) return jwk;
+  const { alg, ...unlabelled } = jwk;
+  void alg;
+  return unlabelled;
+}
+
+/** Builds a key set from JWKs, dropping keys we never accept; imported keys are cached by jose. */
+export function localKeySet(keys: readonly unknown[]): LocalSet {
+  return createLocalJWKSet({ keys: (keys.filter((k) => publicJwkProblem(k) === undefined) as JWK[]).map(eitherEd25519Name) });
+}
+
+/**
+ * A `jwks_uri` key set (OIDC Core §10.1): fetched with a bounded timeout, cached, refreshed in the
+ * background once stale, refetched on an unknown `kid` at most once per cooldown with one fetch in
+ * flight, and keeping the previous keys while the endpoint is down.
+ */
+export class RemoteKeySet {
+  readonly #uri: string;
+  readonly #options: Required<RemoteKeySetOptions>;
+  readonly #now: () => number;
+  readonly #emit: EventSink;
+  #local: LocalSet | undefined;
+  #fetchedAt = -Infinity;
+  #attemptedAt = -Infinity;
+  #pending: Promise<void> | undefined;
+
+  constructor(uri: string, options: Required<RemoteKeySetOptions>, now: () => number, emit: EventSink) {
+    this.#uri = uri;
+    this.#options = options;
+    this.#now = now;
+    this.#emit = emit;
+  }
+
+  /** The resolver to verify with. */
+  readonly resolve: KeyResolver = async (header) => {
+    if (this.#local === undefined) {
+      if (this.#pending !== undefined || this.#coolEnough()) await this.#refresh();
+      if (this.#local === undefined) throw new KeyNotFoundError(true, `could not fetch ${this.#uri}`);
+    } else if (this.#now() - this.#fetchedAt > this.#options.cacheMaxAge && this.#coolEnough()) {
+      void this.#refresh();
+    }
+    try {
+      return await this.#local(header);
+    } catch {
+      if (this.#pending === undefined && !this.#coolEnough()) {
+        throw new KeyNotFoundError(false, `no matching key in ${this.#uri}`);
+      }
+      await this.#refresh();
+      try {
+        return await this.#local(header);
+      } catch {
+        throw new KeyNotFoundError(false, `no matching key in ${this.#uri} after refetch`);
+      }
+    }
+  };
+
+  #coolEnough(): boolean {
+    return this.#now() - this.#attemptedAt >= this.#options.cooldown;
+  }
+
+  /** One fetch in flight; a failure keeps the keys we had. Never rejects. */
+  #refresh(): Promise<void> {
+    this.#pending ??= this.#fetch().finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  async #fetch(): Promise<void> {
+    this.#attemptedAt = this.#now();
+    try {
+      const response = await fetch(this.#uri, {
+        headers: { accept: 'application/json, application/jwk-set+json' },
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.#options.timeout),
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const body = (await response.json()) as JSONWebKeySet;
+      if (typeof body !== 'object' || body === null || !Array.isArray(body.keys)) throw new Error('not a JWK Set');
+      this.#local = localKeySet(body.keys);
+      this.#fetchedAt = this.#now();
+      this.#emit({ type: 'keys.fetched', uri: this.#uri, keys: body.keys.length });
+    } catch (err) {
+      // Duck-typed: fetch's abort errors are DOMExceptions, not always `instanceof Error` across realms.
+      const { name, message } = (err ?? {}) as { name?: unknown; message?: unknown };
+      const reason = name === 'TimeoutError' ? 'timeout' : typeof message === 'string' ? message : 'failed';
+      this.#emit({ type: 'keys.fetch_failed', uri: this.#uri, reason });
+    }
+  }
+}

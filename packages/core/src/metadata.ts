@@ -1,0 +1,35 @@
+import { ASSERTION_ALGORITHMS, PRIVATE_KEY_JWT } from './constants.js';
+
+/** RFC 8414 §2 authorization server metadata, as served at `/.well-known/oauth-authorization-server`. */
+export interface AuthorizationServerMetadata {
+  issuer: string;
+  token_endpoint: string;
+  jwks_uri: string;
+  grant_types_supported: string[];
+  token_endpoint_auth_methods_supported: string[];
+  token_endpoint_auth_signing_alg_values_supported: string[];
+  scopes_supported: string[];
+  response_types_supported: string[];
+  [extension: string]: unknown;
+}
+
+/** Builds the metadata document once from the server's configuration (RFC 8414 §2). */
+export function buildMetadata(input: {
+  issuer: string;
+  tokenEndpoint: string;
+  jwksUri: string;
+  grantTypes: Iterable<string>;
+  scopes: Iterable<string>;
+}): Readonly<AuthorizationServerMetadata> {
+  return Object.freeze({
+    issuer: input.issuer,
+    token_endpoint: input.tokenEndpoint,
+    jwks_uri: input.jwksUri,
+    grant_types_supported: [...input.grantTypes],
+    token_endpoint_auth_methods_supported: [PRIVATE_KEY_JWT],
+    token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGORITHMS],
+    scopes_supported: [...new Set(input.scopes)].sort(),
+    // No authorization endpoint: this server issues tokens to machines only.
+    response_types_supported: [],
+  });
+}

@@ -1,0 +1,67 @@
+import type { JWK } from 'jose';
+import type { ClientMetadata, TrustedIssuerMetadata } from './config/metadata-types.js';
+import type { EventSink } from './events.js';
+import type { GrantHandler } from './grants/grant-handler.js';
+import type { RemoteKeySetOptions } from './keys/remote-key-set.js';
+import type { ReplayStore } from './replay/replay-store.js';
+
+/** Largest clock tolerance anyone may configure, seconds ("at most a few minutes", SPEC J4). */
+export const MAX_CLOCK_TOLERANCE = 300;
+
+/** Longest access-token lifetime anyone may configure, seconds (1 day). */
+export const MAX_ACCESS_TOKEN_LIFETIME = 86_400;
+
+/** Defaults of {@link AuthorizationServerOptions}. */
+export const DEFAULTS = Object.freeze({
+  /** Seconds (INTERFACE.md). */
+  accessTokenLifetime: 300,
+  /** Seconds (SPEC J4). */
+  clockTolerance: 30,
+  /** Seconds (SPEC J6). */
+  maxAssertionLifetime: 3600,
+  /** Bytes (SPEC R8). */
+  maxAssertionLength: 16_384,
+  /** Bytes (SPEC R8). */
+  maxBodyLength: 65_536,
+});
+
+/** Options of `createAuthorizationServer`. Validated once at start-up, then frozen. */
+export interface AuthorizationServerOptions {
+  /** The authorization server's issuer identifier (RFC 8414 §2): `https`, or `http` on loopback. Required. */
+  issuer: string;
+  /** Token endpoint URL (RFC 8414 §2). Default `issuer + "/token"`. */
+  tokenEndpoint?: string;
+  /** URL where the access-token verification keys are published (RFC 8414 §2). Default `issuer + "/jwks"`. */
+  jwksUri?: string;
+  /** Registered clients, RFC 7591 metadata. Default none. */
+  clients?: readonly ClientMetadata[];
+  /** Trusted issuers of jwt-bearer grants (RFC 7523 §3). Default none. */
+  trustedIssuers?: readonly TrustedIssuerMetadata[];
+  /**
+   * Private JWK that signs access tokens (RFC 9068 §2): EC P-256/384/521, Ed25519 or RSA ≥ 2048 bits.
+   * Default: a P-256 key (ES256) generated at start-up, so tokens do not survive a restart.
+   */
+  signingKey?: JWK;
+  /** `aud` of issued access tokens (RFC 9068 §2.2). Default the issuer. */
+  accessTokenAudience?: string;
+  /** Access-token lifetime, seconds (RFC 6749 §5.1 `expires_in`). Default 300. */
+  accessTokenLifetime?: number;
+  /** Leeway for `exp`, `nbf` and `iat`, seconds, at most 300 (RFC 7519 §4.1.4). Default 30. */
+  clockTolerance?: number;
+  /** Longest assertion lifetime accepted, seconds (SPEC J6). Default 3600. */
+  maxAssertionLifetime?: number;
+  /** Longest assertion accepted, bytes, checked before any crypto (SPEC R8). Default 16384. */
+  maxAssertionLength?: number;
+  /** Longest request body accepted, bytes (SPEC R8). Default 65536. */
+  maxBodyLength?: number;
+  /** Where used assertions are remembered (SPEC J7). Default an in-memory store (one instance only). */
+  replayStore?: ReplayStore;
+  /** Timing of `jwks_uri` fetches, milliseconds (SPEC J10). Defaults 5000 / 30000 / 600000. */
+  jwksFetch?: RemoteKeySetOptions;
+  /** Further grant types (e.g. `authorization_code`) reusing the same client authentication. */
+  grants?: Readonly<Record<string, GrantHandler>>;
+  /** Receives audit and metrics events. Default none. */
+  onEvent?: EventSink;
+  /** Clock, milliseconds since the epoch. Default `Date.now`. For tests. */
+  now?: () => number;
+}

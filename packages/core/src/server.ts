@@ -1,0 +1,200 @@
+import { AccessTokens, type AccessTokenClaims } from './access-tokens.js';
+import { AssertionVerifier } from './assertion/assertion-verifier.js';
+import { ClientAuthenticator, type AuthenticatedClient } from './client-authentication.js';
+import { validateServerOptions } from './config/validate-options.js';
+import { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE } from './constants.js';
+import { NO_STORE_HEADERS, toErrorResponse, type HttpResponse } from './error-response.js';
+import { InvalidClientError, OAuthError, UnauthorizedClientError, UnsupportedGrantTypeError, InvalidRequestError } from './errors.js';
+import { safeSink, type EventSink } from './events.js';
+import { ClientCredentialsGrant } from './grants/client-credentials-grant.js';
+import type { GrantContext, GrantHandler, TokenResponseBody } from './grants/grant-handler.js';
+import { JwtBearerGrant, type VerifiedGrant } from './grants/jwt-bearer-grant.js';
+import { buildMetadata, type AuthorizationServerMetadata } from './metadata.js';
+import type { AuthorizationServerOptions } from './options.js';
+import { MemoryReplayStore } from './replay/memory-replay-store.js';
+import { Registry } from './registry.js';
+import { param, readForm } from './request/form.js';
+import type { PlainRequest } from './request/plain-request.js';
+import { parseScope } from './scope.js';
+
+/** R1, R2: `grant_type` present (RFC 6749 §4.4.2, RFC 7523 §2.1); empty counts as absent. */
+function requiredGrantType(params: ReadonlyMap<string, string>): string {
+  const grantType = param(params, 'grant_type');
+  if (grantType === undefined) throw new InvalidRequestError('missing_grant_type', 'the grant_type parameter is required');
+  return grantType;
+}
+
+/** R1: a grant type this server does not serve (RFC 6749 §5.2). */
+function unsupportedGrantType(): UnsupportedGrantTypeError {
+  return new UnsupportedGrantTypeError('unsupported_grant_type', 'the grant_type is not supported');
+}
+
+/**
+ * An RFC 7523 authorization server engine: the token endpoint, client authentication for other
+ * endpoints, grant verification, access-token verification, metadata and JWKS. Framework-free;
+ * create it once with {@link createAuthorizationServer} and share it between routes.
+ */
+export class AuthorizationServer {
+  /** Issuer identifier (RFC 8414 §2). */
+  readonly issuer: string;
+  /** Token endpoint URL. */
+  readonly tokenEndpoint: string;
+  /** Largest request body accepted, bytes (for adapters that read bodies). */
+  readonly maxBodyLength: number;
+  /** RFC 8414 metadata document. */
+  readonly metadata: Readonly<AuthorizationServerMetadata>;
+  /** Public keys that verify issued access tokens (RFC 7517 §5). */
+  readonly jwks: Readonly<{ keys: readonly object[] }>;
+
+  readonly #grants: ReadonlyMap<string, GrantHandler>;
+  readonly #registry: Registry;
+  readonly #clientAuth: ClientAuthenticator;
+  readonly #jwtBearer: JwtBearerGrant;
+  readonly #tokens: AccessTokens;
+  readonly #emit: EventSink;
+
+  /** @internal Use {@link createAuthorizationServer}. */
+  constructor(options: ReturnType<typeof validateServerOptions>, tokens: AccessTokens) {
+    this.issuer = options.issuer;
+    this.tokenEndpoint = options.tokenEndpoint;
+    this.maxBodyLength = options.maxBodyLength;
+    this.#emit = safeSink(options.onEvent);
+    this.#tokens = tokens;
+    this.#registry = new Registry(options.clients, options.trustedIssuers, options.maxAssertionLifetime, options.jwksFetch, options.now, this.#emit);
+    const verifier = new AssertionVerifier({
+      issuer: options.issuer,
+      tokenEndpoint: options.tokenEndpoint,
+      clockTolerance: options.clockTolerance,
+      replayStore: options.replayStore ?? new MemoryReplayStore({ now: options.now }),
+      now: options.now,
+      emit: this.#emit,
+    });
+    this.#clientAuth = new ClientAuthenticator(this.#registry, verifier, options.issuer, options.maxAssertionLength);
+    this.#jwtBearer = new JwtBearerGrant(this.#registry, verifier, options.maxAssertionLength);
+    this.#grants = new Map<string, GrantHandler>([
+      [JWT_BEARER_GRANT_TYPE, this.#jwtBearer],
+      [CLIENT_CREDENTIALS_GRANT_TYPE, new ClientCredentialsGrant(this.#registry)],
+      ...Object.entries(options.grants ?? {}),
+    ]);
+    const scopes = [...this.#registry.clients.values(), ...this.#registry.issuers.values()].flatMap((e) => [...e.scope]);
+    this.metadata = buildMetadata({
+      issuer: options.issuer,
+      tokenEndpoint: options.tokenEndpoint,
+      jwksUri: options.jwksUri,
+      grantTypes: this.#grants.keys(),
+      scopes,
+    });
+    this.jwks = tokens.jwks;
+    Object.freeze(this);
+  }
+
+  /**
+   * The token endpoint (RFC 6749 §3.2): checks the request in the order of SPEC R0, authenticates the
+   * client, runs the grant and returns the RFC 6749 §5.1 body. Throws an OAuthError to refuse.
+   */
+  async exchange(request: PlainRequest): Promise<TokenResponseBody> {
+    const params = readForm(request, this.maxBodyLength);
+    const grantType = requiredGrantType(params);
+    const handler = this.#grants.get(grantType);
+    if (handler === undefined) throw unsupportedGrantType();
+    const client = await this.#authenticateOptionally(request, params, grantType, handler.requireClient !== false);
+    const context: GrantContext = {
+      grantType,
+      params,
+      client,
+      requestedScope: parseScope(param(params, 'scope')),
+      issueAccessToken: async (req) => {
+        const body = await this.#tokens.issue(req);
+        this.#emit({ type: 'token.issued', grantType, subject: req.subject, scope: req.scope.join(' '), ...(req.clientId === undefined ? {} : { clientId: req.clientId }) });
+        return body;
+      },
+    };
+    return handler.handle(context);
+  }
+
+  /** {@link exchange} as a ready HTTP response, success or error; never throws. */
+  async handleTokenRequest(request: PlainRequest): Promise<HttpResponse> {
+    try {
+      const body = await this.exchange(request);
+      return { status: 200, headers: { ...NO_STORE_HEADERS }, body };
+    } catch (err) {
+      return this.errorResponse(err);
+    }
+  }
+
+  /**
+   * Authenticates the client of a request to any endpoint that authenticates clients — introspection,
+   * revocation, your own token endpoint (RFC 7523 §2.2). Throws `invalid_client` when there is none.
+   */
+  async authenticateClient(request: PlainRequest): Promise<AuthenticatedClient> {
+    const params = readForm(request, this.maxBodyLength);
+    const client = await this.#clientAuth.authenticate(request, params);
+    if (client === null) throw new InvalidClientError('client_auth_required', 'client authentication is required');
+    return client;
+  }
+
+  /**
+   * Verifies a jwt-bearer grant request without issuing a token, for servers that keep their own
+   * token endpoint (RFC 7523 §2.1): same order and rules as {@link exchange}.
+   */
+  async verifyGrant(request: PlainRequest): Promise<VerifiedGrant> {
+    const params = readForm(request, this.maxBodyLength);
+    const grantType = requiredGrantType(params);
+    if (grantType !== JWT_BEARER_GRANT_TYPE) throw unsupportedGrantType();
+    const client = await this.#authenticateOptionally(request, params, grantType, false);
+    return this.#jwtBearer.verify(params, client);
+  }
+
+  /** Verifies an access token this server issued, from the `Authorization` header (RFC 6750 §2.1). */
+  verifyAccessToken(authorization: string | undefined, requiredScopes?: readonly string[]): Promise<AccessTokenClaims> {
+    return this.#tokens.verify(authorization, requiredScopes);
+  }
+
+  /** Turns any error into a response (see `toErrorResponse`) and reports it as an event. */
+  errorResponse(err: unknown): HttpResponse {
+    if (err instanceof OAuthError) {
+      this.#emit({ type: 'request.failed', error: err.error, reason: err.reason, ...(err.detail === undefined ? {} : { detail: err.detail }) });
+    } else {
+      this.#emit({ type: 'request.failed', error: 'server_error', reason: 'server_error', detail: err instanceof Error ? err.message : String(err) });
+    }
+    return toErrorResponse(err);
+  }
+
+  /** Client authentication step of SPEC R0, R9 and R11. */
+  async #authenticateOptionally(
+    request: PlainRequest,
+    params: ReadonlyMap<string, string>,
+    grantType: string,
+    required: boolean,
+  ): Promise<AuthenticatedClient | null> {
+    const client = await this.#clientAuth.authenticate(request, params);
+    if (client === null) {
+      const named = param(params, 'client_id');
+      if (required || (named !== undefined && this.#registry.clients.has(named))) {
+        throw new InvalidClientError('client_auth_required', 'client authentication is required');
+      }
+      return null;
+    }
+    if (!this.#registry.clients.get(client.clientId)?.grantTypes.has(grantType)) {
+      throw new UnauthorizedClientError('grant_not_allowed', 'the client may not use this grant type');
+    }
+    return client;
+  }
+}
+
+/**
+ * Validates the options (throwing a TypeError that names the option), imports every key once, and
+ * returns the engine. Call once at start-up.
+ */
+export async function createAuthorizationServer(options: AuthorizationServerOptions): Promise<AuthorizationServer> {
+  const resolved = validateServerOptions(options);
+  const tokens = await AccessTokens.create({
+    issuer: resolved.issuer,
+    audience: resolved.accessTokenAudience,
+    lifetime: resolved.accessTokenLifetime,
+    clockTolerance: resolved.clockTolerance,
+    signingKey: resolved.signingKey,
+    now: resolved.now,
+  });
+  return new AuthorizationServer(resolved, tokens);
+}

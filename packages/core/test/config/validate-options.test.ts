@@ -1,0 +1,108 @@
+import { ConfigurationError, createAuthorizationServer, DEFAULTS, MAX_ACCESS_TOKEN_LIFETIME, MAX_CLOCK_TOLERANCE, type AuthorizationServerOptions } from '@rfc7523/core';
+import { validateServerOptions } from '../../src/config/validate-options.js';
+import { ISSUER } from '../support/fixtures.js';
+
+const refusal = (options: unknown): ConfigurationError => {
+  try {
+    validateServerOptions(options as AuthorizationServerOptions);
+  } catch (err) {
+    expect(err).toBeInstanceOf(TypeError);
+    expect(err).toBeInstanceOf(ConfigurationError);
+    return err as ConfigurationError;
+  }
+  throw new Error('expected the options to be refused');
+};
+
+describe('createAuthorizationServer options', () => {
+  it('fills the defaults and freezes the result', () => {
+    const resolved = validateServerOptions({ issuer: ISSUER });
+    expect(resolved).toMatchObject({
+      issuer: ISSUER,
+      tokenEndpoint: `${ISSUER}/token`,
+      jwksUri: `${ISSUER}/jwks`,
+      accessTokenAudience: ISSUER,
+      accessTokenLifetime: 300,
+      clockTolerance: 30,
+      maxAssertionLifetime: 3600,
+      maxAssertionLength: 16_384,
+      maxBodyLength: 65_536,
+      jwksFetch: { timeout: 5000, cooldown: 30_000, cacheMaxAge: 600_000 },
+      clients: [],
+      trustedIssuers: [],
+      now: Date.now,
+    });
+    expect(Object.isFrozen(resolved)).toBe(true);
+    expect(DEFAULTS).toEqual({ accessTokenLifetime: 300, clockTolerance: 30, maxAssertionLifetime: 3600, maxAssertionLength: 16_384, maxBodyLength: 65_536 });
+    expect(MAX_CLOCK_TOLERANCE).toBe(300);
+    expect(MAX_ACCESS_TOKEN_LIFETIME).toBe(86_400);
+  });
+
+  it('derives the token endpoint and jwks_uri from an issuer with a path and a trailing slash', () => {
+    const resolved = validateServerOptions({ issuer: 'https://as.example.com/tenant/' });
+    expect(resolved.tokenEndpoint).toBe('https://as.example.com/tenant/token');
+    expect(resolved.jwksUri).toBe('https://as.example.com/tenant/jwks');
+  });
+
+  it('takes explicit URLs and an http issuer on loopback', () => {
+    const resolved = validateServerOptions({ issuer: 'http://localhost:3000', tokenEndpoint: 'http://127.0.0.1:3000/oauth/token', jwksUri: 'https://cdn.example.com/keys' });
+    expect(resolved).toMatchObject({ tokenEndpoint: 'http://127.0.0.1:3000/oauth/token', jwksUri: 'https://cdn.example.com/keys' });
+  });
+
+  it('refuses options that are not an object', () => {
+    expect(refusal(undefined).field).toBe('options');
+    expect(refusal('https://as.example.com').field).toBe('options');
+  });
+
+  it.each([
+    [{}, 'issuer', 'must be a non-empty string'],
+    [{ issuer: '' }, 'issuer', 'must be a non-empty string'],
+    [{ issuer: 'as.example.com' }, 'issuer', 'must be an absolute URL'],
+    [{ issuer: 'http://as.example.com' }, 'issuer', 'https URL'],
+    [{ issuer: 'https://as.example.com?tenant=1' }, 'issuer', 'no query or fragment'],
+    [{ issuer: 'https://as.example.com#x' }, 'issuer', 'no query or fragment'],
+    [{ issuer: ISSUER, tokenEndpoint: 'http://as.example.com/token' }, 'tokenEndpoint', 'https URL'],
+    [{ issuer: ISSUER, jwksUri: 5 }, 'jwksUri', 'non-empty string'],
+    [{ issuer: ISSUER, accessTokenAudience: '' }, 'accessTokenAudience', 'non-empty string'],
+    [{ issuer: ISSUER, accessTokenLifetime: 0 }, 'accessTokenLifetime', 'whole number of seconds from 1 to 86400'],
+    [{ issuer: ISSUER, accessTokenLifetime: 86_401 }, 'accessTokenLifetime', 'from 1 to 86400'],
+    [{ issuer: ISSUER, clockTolerance: 301 }, 'clockTolerance', 'from 0 to 300'],
+    [{ issuer: ISSUER, clockTolerance: -1 }, 'clockTolerance', 'from 0 to 300'],
+    [{ issuer: ISSUER, clockTolerance: '30' }, 'clockTolerance', 'whole number'],
+    [{ issuer: ISSUER, maxAssertionLifetime: 1.5 }, 'maxAssertionLifetime', 'whole number'],
+    [{ issuer: ISSUER, maxAssertionLength: 100 }, 'maxAssertionLength', 'from 1024 to 1048576'],
+    [{ issuer: ISSUER, maxBodyLength: 2_000_000 }, 'maxBodyLength', 'from 1024 to 1048576'],
+    [{ issuer: ISSUER, maxBodyLength: '65536' }, 'maxBodyLength', 'bytes'],
+    [{ issuer: ISSUER, replayStore: {} }, 'replayStore', 'remember(key, expiresAt)'],
+    [{ issuer: ISSUER, replayStore: null }, 'replayStore', 'remember'],
+    [{ issuer: ISSUER, onEvent: 'console.log' }, 'onEvent', 'must be a function'],
+    [{ issuer: ISSUER, now: 0 }, 'now', 'must be a function'],
+    [{ issuer: ISSUER, grants: [] }, 'grants', 'must be an object'],
+    [{ issuer: ISSUER, grants: { authorization_code: {} } }, 'grants.authorization_code', 'handle(context)'],
+    [{ issuer: ISSUER, grants: { authorization_code: null } }, 'grants.authorization_code', 'handle(context)'],
+    [{ issuer: ISSUER, jwksFetch: 5000 }, 'jwksFetch', 'must be an object'],
+    [{ issuer: ISSUER, jwksFetch: { timeOut: 5000 } }, 'jwksFetch.timeOut', 'not a known field'],
+    [{ issuer: ISSUER, jwksFetch: { timeout: -1 } }, 'jwksFetch.timeout', 'milliseconds from 0 to 3600000'],
+    [{ issuer: ISSUER, jwksFetch: { cooldown: 1.5 } }, 'jwksFetch.cooldown', 'milliseconds'],
+    [{ issuer: ISSUER, jwksFetch: { cacheMaxAge: 3_600_001 } }, 'jwksFetch.cacheMaxAge', 'milliseconds'],
+    [{ issuer: ISSUER, clients: {} }, 'clients', 'must be an array'],
+    [{ issuer: ISSUER, clients: [{ client_id: 'c' }] }, 'clients[0]', 'exactly one of "jwks" and "jwks_uri"'],
+    [{ issuer: ISSUER, trustedIssuers: [{ issuer: 'i', jwks_uri: 'http://keys.example.com', subjects: [] }] }, 'trustedIssuers[0].jwks_uri', 'https'],
+  ] as Array<[object, string, string]>)('refuses %j naming %s', (options, field, problem) => {
+    const err = refusal(options);
+    expect(err.field).toBe(field);
+    expect(err.message).toContain(`"${field}"`);
+    expect(err.message).toContain(problem);
+    expect(err.source).toBeUndefined();
+  });
+
+  it('throws the TypeError from createAuthorizationServer before doing anything else', async () => {
+    await expect(createAuthorizationServer({ issuer: ISSUER, clockTolerance: 3600 })).rejects.toMatchObject({ name: 'ConfigurationError', field: 'clockTolerance' });
+  });
+
+  it('does not keep a reference to the caller’s client list', async () => {
+    const clients = [{ client_id: 'c', jwks_uri: 'https://keys.example.com/c.json', scope: 'a' }];
+    const server = await createAuthorizationServer({ issuer: ISSUER, clients });
+    clients[0]!.scope = 'a admin';
+    expect(server.metadata.scopes_supported).toEqual(['a']);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * A real JWKS endpoint on 127.0.0.1, port 0, whose behaviour the test controls: serve a key set
+ * (rotate it by assigning a new one), answer 500, or never answer (to exercise the fetch timeout).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { JWK } from 'jose';
+
+export type JwksMode = 'serve' | 'fail' | 'hang' | 'not-json' | 'not-a-set' | 'redirect';
+
+export interface JwksServer {
+  /** `http://127.0.0.1:<port>/jwks.json` */
+  readonly uri: string;
+  /** The key set served in `serve` mode. */
+  keys: JWK[];
+  mode: JwksMode;
+  /** Requests received so far. */
+  readonly requests: number;
+  /** Responses held open in `hang` mode; released on close. */
+  close(): Promise<void>;
+}
+
+export async function startJwksServer(keys: JWK[] = []): Promise<JwksServer> {
+  let requests = 0;
+  const hanging = new Set<ServerResponse>();
+  const state = { keys, mode: 'serve' as JwksMode };
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    requests++;
+    req.resume();
+    switch (state.mode) {
+      case 'fail':
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('boom');
+        return;
+      case 'hang':
+        hanging.add(res);
+        res.on('close', () => hanging.delete(res));
+        return;
+      case 'not-json':
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{not json');
+        return;
+      case 'redirect':
+        res.writeHead(302, { location: '/elsewhere.json' }).end();
+        return;
+      case 'not-a-set':
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: 'nope' }));
+        return;
+      default:
+        res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify({ keys: state.keys }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    uri: `http://127.0.0.1:${port}/jwks.json`,
+    get keys() {
+      return state.keys;
+    },
+    set keys(value: JWK[]) {
+      state.keys = value;
+    },
+    get mode() {
+      return state.mode;
+    },
+    set mode(value: JwksMode) {
+      state.mode = value;
+    },
+    get requests() {
+      return requests;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

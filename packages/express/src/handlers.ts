@@ -1,0 +1,85 @@
+import {
+  documentResponse,
+  plainRequestFromNode,
+  writeNodeResponse,
+  type AuthorizationServer,
+  type PlainRequest,
+} from '@rfc7523/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import './types.js';
+
+function plain(server: AuthorizationServer, req: Request): Promise<PlainRequest> {
+  return plainRequestFromNode(req, req.body, server.maxBodyLength);
+}
+
+/** Runs `work`, answering any error itself as RFC 6749/6750 JSON so it never reaches finalhandler. */
+function guarded(server: AuthorizationServer, work: (req: Request, res: Response, next: NextFunction) => Promise<void>): RequestHandler {
+  return (req, res, next) => {
+    work(req, res, next).catch((err: unknown) => writeNodeResponse(res, server.errorResponse(err)));
+  };
+}
+
+/**
+ * The token endpoint (RFC 6749 §3.2, RFC 7523 §2): reads the form body (up to the server's
+ * `maxBodyLength`, default 64 KiB), runs the engine and writes the RFC 6749 §5.1/§5.2 response.
+ * Mount with `app.all(path, ...)` so that a wrong method gets 405 rather than 404.
+ */
+export function tokenEndpoint(server: AuthorizationServer): RequestHandler {
+  return guarded(server, async (req, res) => {
+    writeNodeResponse(res, await server.handleTokenRequest(await plain(server, req)));
+  });
+}
+
+/**
+ * Client authentication for endpoints other than the token endpoint — introspection, revocation,
+ * your own token endpoint (RFC 7523 §2.2). Puts the client on `req.oauthClient`; refuses with 401.
+ */
+export function authenticateClient(server: AuthorizationServer): RequestHandler {
+  return guarded(server, async (req, _res, next) => {
+    req.oauthClient = await server.authenticateClient(await plain(server, req));
+    next();
+  });
+}
+
+/**
+ * Verifies a jwt-bearer grant request (RFC 7523 §2.1) for servers that keep their own token endpoint.
+ * Puts the grant on `req.oauthGrant` (and its client on `req.oauthClient`); refuses with 400/401.
+ */
+export function verifyJwtBearerGrant(server: AuthorizationServer): RequestHandler {
+  return guarded(server, async (req, _res, next) => {
+    const grant = await server.verifyGrant(await plain(server, req));
+    req.oauthGrant = grant;
+    if (grant.client !== null) req.oauthClient = grant.client;
+    next();
+  });
+}
+
+/** Options of {@link requireAccessToken}. */
+export interface RequireAccessTokenOptions {
+  /** Scopes the token must grant, all of them (RFC 6750 §3.1). Default none. */
+  scopes?: readonly string[];
+}
+
+/**
+ * Protects a route with access tokens issued by this server (RFC 6750 §2.1, RFC 9068): puts the claims
+ * on `req.accessToken`; refuses with 401 `invalid_token` or 403 `insufficient_scope` and a `Bearer` challenge.
+ */
+export function requireAccessToken(server: AuthorizationServer, options: RequireAccessTokenOptions = {}): RequestHandler {
+  const scopes = Object.freeze([...(options.scopes ?? [])]);
+  return guarded(server, async (req, _res, next) => {
+    req.accessToken = await server.verifyAccessToken(req.headers.authorization, scopes);
+    next();
+  });
+}
+
+/** Serves the RFC 8414 metadata document. */
+export function metadataHandler(server: AuthorizationServer): RequestHandler {
+  const response = documentResponse(server.metadata);
+  return (_req, res) => writeNodeResponse(res, response);
+}
+
+/** Serves the public keys that verify issued access tokens (RFC 7517 §5, `jwks_uri`). */
+export function jwksHandler(server: AuthorizationServer): RequestHandler {
+  const response = documentResponse(server.jwks);
+  return (_req, res) => writeNodeResponse(res, response);
+}

@@ -1,0 +1,83 @@
+import { documentResponse, type AuthorizationServer } from '@rfc7523/core';
+import type { Middleware } from 'koa';
+import { ANSWERED, orAnswer, plainRequest, respond } from './respond.js';
+import './state.js';
+
+/**
+ * The token endpoint (RFC 6749 §3.2, RFC 7523 §2): reads the form body (up to the server's
+ * `maxBodyLength`, default 64 KiB), runs the engine and answers with the RFC 6749 §5.1/§5.2 JSON.
+ * Mount on every method (`router.all(path, ...)`) so that a wrong method gets 405 rather than 404.
+ */
+export function tokenEndpoint(server: AuthorizationServer): Middleware {
+  return async function oauthTokenEndpoint(ctx) {
+    const response = await orAnswer(server, ctx, async () => server.handleTokenRequest(await plainRequest(server, ctx)));
+    if (response !== ANSWERED) respond(ctx, response);
+  };
+}
+
+/**
+ * Client authentication for endpoints other than the token endpoint — introspection, revocation,
+ * your own token endpoint (RFC 7523 §2.2). Puts the client on `ctx.state.oauthClient`; refuses with
+ * 401 `invalid_client` (RFC 6749 §5.2). Default: client authentication required.
+ */
+export function authenticateClient(server: AuthorizationServer): Middleware {
+  return async function oauthAuthenticateClient(ctx, next) {
+    const client = await orAnswer(server, ctx, async () => server.authenticateClient(await plainRequest(server, ctx)));
+    if (client === ANSWERED) return;
+    ctx.state.oauthClient = client;
+    await next();
+  };
+}
+
+/**
+ * Verifies a jwt-bearer grant request (RFC 7523 §2.1) for servers that keep their own token endpoint.
+ * Puts the grant on `ctx.state.oauthGrant` (and its client, when one authenticated, on
+ * `ctx.state.oauthClient`); refuses with 400 `invalid_grant` or 401 `invalid_client` (RFC 7523 §3).
+ */
+export function verifyJwtBearerGrant(server: AuthorizationServer): Middleware {
+  return async function oauthVerifyJwtBearerGrant(ctx, next) {
+    const grant = await orAnswer(server, ctx, async () => server.verifyGrant(await plainRequest(server, ctx)));
+    if (grant === ANSWERED) return;
+    ctx.state.oauthGrant = grant;
+    if (grant.client !== null) ctx.state.oauthClient = grant.client;
+    await next();
+  };
+}
+
+/** Options of {@link requireAccessToken}. */
+export interface RequireAccessTokenOptions {
+  /** Scopes the token must grant, all of them (RFC 6750 §3.1). Default none. */
+  scopes?: readonly string[];
+}
+
+/**
+ * Protects a route with access tokens issued by this server (RFC 6750 §2.1, RFC 9068): puts the claims
+ * on `ctx.state.accessToken`; refuses with 401 `invalid_token` or 403 `insufficient_scope` and a
+ * `Bearer` challenge (RFC 6750 §3). Default: no scope required.
+ */
+export function requireAccessToken(server: AuthorizationServer, options: RequireAccessTokenOptions = {}): Middleware {
+  const scopes = Object.freeze([...(options.scopes ?? [])]);
+  return async function oauthRequireAccessToken(ctx, next) {
+    // The raw header, so that an absent one stays undefined (Koa's ctx.get would give "").
+    const claims = await orAnswer(server, ctx, () => server.verifyAccessToken(ctx.req.headers.authorization, scopes));
+    if (claims === ANSWERED) return;
+    ctx.state.accessToken = claims;
+    await next();
+  };
+}
+
+/** Serves the RFC 8414 §3 metadata document; caches may keep it 300 seconds. */
+export function metadataHandler(server: AuthorizationServer): Middleware {
+  const response = documentResponse(server.metadata);
+  return async function oauthMetadata(ctx) {
+    respond(ctx, response);
+  };
+}
+
+/** Serves the public keys that verify issued access tokens (RFC 7517 §5, `jwks_uri`); cacheable 300 seconds. */
+export function jwksHandler(server: AuthorizationServer): Middleware {
+  const response = documentResponse(server.jwks);
+  return async function oauthJwks(ctx) {
+    respond(ctx, response);
+  };
+}

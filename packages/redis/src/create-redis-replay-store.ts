@@ -1,0 +1,74 @@
+import { Redis } from 'ioredis';
+import type { CreateRedisReplayStoreOptions } from './options.js';
+import { RedisReplayStore } from './redis-replay-store.js';
+import { validateCreateOptions } from './validate-options.js';
+
+/** What {@link createRedisReplayStore} returns: a replay store for RFC 7523 §3.7 and the client it owns. */
+export interface RedisReplayStoreHandle {
+  /** The store, for the engine's `replayStore` option (RFC 7523 §3.7). */
+  readonly store: RedisReplayStore;
+  /** The ioredis client it owns, for health checks and metrics. */
+  readonly client: Redis;
+  /**
+   * Closes the client (QUIT, bounded by `commandTimeout` milliseconds, then disconnect) and stops
+   * reconnecting. Idempotent. Closed during an outage, ioredis may keep one timer of its own
+   * (`disconnectTimeout`, default 2000 ms) alive that long.
+   */
+  close(): Promise<void>;
+}
+
+/** Waits for `promise` (ignoring its failure) or `ms` milliseconds, whichever comes first. */
+async function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([promise.catch(() => {}), elapsed]);
+  clearTimeout(timer);
+}
+
+/** First reconnection delay, milliseconds; doubled on each attempt up to `maxReconnectDelay`. */
+const FIRST_RECONNECT_DELAY = 50;
+
+/**
+ * Connects to Redis at `url` (`redis://` or `rediss://`) with settings safe for a replay store
+ * (RFC 7523 §3.7, OIDC Core §9): no offline queue and at most one retry per command, so a request
+ * never waits for a Redis that is down; each connection attempt bounded by `connectTimeout` (default
+ * 2000 ms); reconnection forever with backoff capped at `maxReconnectDelay` (default 2000 ms), so
+ * requests succeed again by themselves when Redis returns; connection errors go to `onError` and never
+ * crash the process. Validates the options once; throws a `ConfigurationError` naming the option.
+ */
+export function createRedisReplayStore(url: string, options?: CreateRedisReplayStoreOptions): RedisReplayStoreHandle {
+  const o = validateCreateOptions(url, options);
+  const client = new Redis(url, {
+    ...o.redisOptions,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: o.connectTimeout,
+    lazyConnect: false,
+    retryStrategy: (times) => Math.min(FIRST_RECONNECT_DELAY * 2 ** Math.min(times - 1, 16), o.maxReconnectDelay),
+  });
+  client.on('error', (error: Error) => {
+    try {
+      o.onError?.(error);
+    } catch {
+      // A listener's failure must not turn a Redis outage into a crash.
+    }
+  });
+  const store = new RedisReplayStore({ client, keyPrefix: o.keyPrefix, commandTimeout: o.commandTimeout, now: o.now });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      const ended = new Promise<void>((resolve) => (client.status === 'end' ? resolve() : client.once('end', resolve)));
+      if (client.status === 'ready') {
+        await bounded(client.quit(), o.commandTimeout);
+        await bounded(ended, o.commandTimeout);
+      }
+      if (client.status === 'end') return;
+      // Calling disconnect() after a completed QUIT would leave ioredis's 2 s disconnect timer running.
+      client.disconnect();
+      // Between two attempts ioredis only clears its reconnect timer and never emits 'end'.
+      if (client.status !== 'reconnecting') await bounded(ended, o.commandTimeout);
+    })();
+    return closing;
+  };
+  return Object.freeze({ store, client, close });
+}

@@ -1,0 +1,102 @@
+import { createRedisReplayStore, RedisReplayStore, ReplayStoreUnavailableError } from '@rfc7523/redis';
+import { createServer } from 'node:net';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { eventually, ready } from './support/redis-clients.js';
+
+let redis: RedisServer;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** A port on 127.0.0.1 where nothing listens. */
+function deadPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+
+afterAll(async () => {
+  await redis?.stop();
+});
+
+describe('createRedisReplayStore', () => {
+  it('returns a working store, its client and close()', async () => {
+    const handle = createRedisReplayStore(redis.url, { keyPrefix: 'create:' });
+    try {
+      expect(handle.store).toBeInstanceOf(RedisReplayStore);
+      await ready(handle.client);
+      await expect(handle.store.remember('k', nowSeconds() + 60)).resolves.toBe(true);
+      await expect(handle.store.remember('k', nowSeconds() + 60)).resolves.toBe(false);
+    } finally {
+      await handle.close();
+    }
+    expect(handle.client.status).toBe('end');
+  });
+
+  it('creates the client with no offline queue, one retry per command, a bounded connect timeout and eager connect', async () => {
+    const handle = createRedisReplayStore(redis.url, { connectTimeout: 1500 });
+    try {
+      expect(handle.client.options).toMatchObject({ enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1500, lazyConnect: false });
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('reconnects forever, with backoff doubling from 50 ms and capped at maxReconnectDelay (default 2000 ms)', async () => {
+    const handle = createRedisReplayStore(redis.url);
+    const capped = createRedisReplayStore(redis.url, { maxReconnectDelay: 300 });
+    try {
+      const retry = handle.client.options.retryStrategy!;
+      expect([1, 2, 3, 6, 100, 10_000].map((times) => retry(times))).toEqual([50, 100, 200, 1600, 2000, 2000]);
+      expect(capped.client.options.retryStrategy!(1_000)).toBe(300);
+    } finally {
+      await Promise.all([handle.close(), capped.close()]);
+    }
+  });
+
+  it('keeps other ioredis options, such as connectionName', async () => {
+    const handle = createRedisReplayStore(redis.url, { redisOptions: { connectionName: 'rfc7523-replay' } });
+    try {
+      await ready(handle.client);
+      expect(await handle.client.client('GETNAME')).toBe('rfc7523-replay');
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('sends connection errors to onError, never crashes, and rejects remember at once while Redis is unreachable', async () => {
+    const errors: Error[] = [];
+    const handle = createRedisReplayStore(`redis://127.0.0.1:${await deadPort()}`, {
+      maxReconnectDelay: 20,
+      // Closing between two reconnection attempts leaves ioredis's disconnect timer (default 2000 ms) running.
+      redisOptions: { disconnectTimeout: 50 },
+      onError: (error) => {
+        errors.push(error);
+        throw new Error('a throwing listener is ignored');
+      },
+    });
+    try {
+      expect(await eventually(() => errors.length >= 2)).toBe(true);
+      expect(errors[0]).toMatchObject({ code: 'ECONNREFUSED' });
+      await expect(handle.store.remember('k', nowSeconds() + 60)).rejects.toBeInstanceOf(ReplayStoreUnavailableError);
+    } finally {
+      await handle.close();
+    }
+    const seen = errors.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(errors).toHaveLength(seen); // close() stopped the reconnection attempts
+  });
+
+  it('close() is idempotent', async () => {
+    const handle = createRedisReplayStore(redis.url);
+    await ready(handle.client);
+    await Promise.all([handle.close(), handle.close()]);
+    await handle.close();
+    expect(handle.client.status).toBe('end');
+  });
+});

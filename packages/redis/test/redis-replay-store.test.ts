@@ -1,0 +1,116 @@
+import { RedisReplayStore, ReplayStoreTimeoutError, ReplayStoreUnavailableError, REDIS_REPLAY_STORE_DEFAULTS } from '@rfc7523/redis';
+import type { Redis } from 'ioredis';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { keysUnder, ready, safeClient } from './support/redis-clients.js';
+
+let redis: RedisServer;
+let client: Redis;
+let admin: Redis;
+let n = 0;
+/** A key no other test uses. */
+const fresh = () => `key-${++n}`;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  client = await ready(safeClient(redis.url));
+  admin = await ready(safeClient(redis.url));
+});
+
+afterAll(async () => {
+  client?.disconnect();
+  admin?.disconnect();
+  await redis?.stop();
+});
+
+describe('RedisReplayStore', () => {
+  it('J7 remember answers true for a new key and false for the same key again', async () => {
+    const store = new RedisReplayStore({ client });
+    const key = fresh();
+    await expect(store.remember(key, nowSeconds() + 60)).resolves.toBe(true);
+    await expect(store.remember(key, nowSeconds() + 60)).resolves.toBe(false);
+  });
+
+  it('J7 accepts exactly one of 20 concurrent remembers of one key', async () => {
+    const store = new RedisReplayStore({ client });
+    const key = fresh();
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.remember(key, nowSeconds() + 60)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('J7 keeps the key until expiresAt, rounded up to a whole second (SET NX EXAT)', async () => {
+    const store = new RedisReplayStore({ client });
+    const key = fresh();
+    const expiresAt = nowSeconds() + 90.2;
+    await store.remember(key, expiresAt);
+    expect(await admin.call('EXPIRETIME', `${REDIS_REPLAY_STORE_DEFAULTS.keyPrefix}${key}`)).toBe(Math.ceil(expiresAt));
+  });
+
+  it('J7 answers correctly for an expiresAt already past: the key lives until at least now + 1 s', async () => {
+    const frozen = (nowSeconds() + 30) * 1000;
+    const store = new RedisReplayStore({ client, now: () => frozen });
+    const key = fresh();
+    await expect(store.remember(key, frozen / 1000 - 100)).resolves.toBe(true);
+    await expect(store.remember(key, frozen / 1000 - 100)).resolves.toBe(false);
+    expect(await admin.call('EXPIRETIME', `${REDIS_REPLAY_STORE_DEFAULTS.keyPrefix}${key}`)).toBe(frozen / 1000 + 1);
+  });
+
+  it("writes under the default key prefix 'rfc7523:replay:'", async () => {
+    const store = new RedisReplayStore({ client });
+    const key = fresh();
+    await store.remember(key, nowSeconds() + 60);
+    expect(await admin.exists(`rfc7523:replay:${key}`)).toBe(1);
+  });
+
+  it('J7 the key prefix isolates two stores sharing one Redis', async () => {
+    const a = new RedisReplayStore({ client, keyPrefix: 'tenant-a:' });
+    const b = new RedisReplayStore({ client, keyPrefix: 'tenant-b:' });
+    const key = fresh();
+    await expect(a.remember(key, nowSeconds() + 60)).resolves.toBe(true);
+    await expect(b.remember(key, nowSeconds() + 60)).resolves.toBe(true);
+    await expect(a.remember(key, nowSeconds() + 60)).resolves.toBe(false);
+    await expect(b.remember(key, nowSeconds() + 60)).resolves.toBe(false);
+    expect(await keysUnder(admin, 'tenant-a:')).toEqual([`tenant-a:${key}`]);
+  });
+
+  it('rejects with ReplayStoreTimeoutError when Redis does not answer within commandTimeout', async () => {
+    const store = new RedisReplayStore({ client, commandTimeout: 100 });
+    const key = fresh();
+    await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+    try {
+      const err = await store.remember(key, nowSeconds() + 60).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ReplayStoreTimeoutError);
+      expect(err).toMatchObject({ code: 'ERR_REPLAY_STORE_TIMEOUT', timeout: 100 });
+      expect((err as Error).message).toBe('the replay store timed out after 100 ms');
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE');
+    }
+    // The command reached Redis after all: the key is used up, and the client must mint a new assertion.
+    await expect(store.remember(key, nowSeconds() + 60)).resolves.toBe(false);
+  });
+
+  it('rejects with ReplayStoreUnavailableError when the client is not connected', async () => {
+    const closed = await ready(safeClient(redis.url));
+    closed.disconnect();
+    const store = new RedisReplayStore({ client: closed });
+    const err = await store.remember(fresh(), nowSeconds() + 60).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReplayStoreUnavailableError);
+    expect(err).toMatchObject({ code: 'ERR_REPLAY_STORE_UNAVAILABLE' });
+    const cause = (err as Error).cause as Error;
+    expect(cause).toBeInstanceOf(Error);
+    expect((err as Error).message).toBe(`the replay store is unavailable: ${cause.message}`);
+    expect(cause.message).toMatch(/enableOfflineQueue/);
+  });
+
+  it('rejects a key or expiresAt the engine never sends with a TypeError', async () => {
+    const store = new RedisReplayStore({ client });
+    await expect(store.remember('', nowSeconds() + 60)).rejects.toThrow(new TypeError('key must be a non-empty string'));
+    await expect(store.remember(fresh(), Number.NaN)).rejects.toThrow(new TypeError('expiresAt must be a finite number of seconds'));
+  });
+
+  it('is frozen, and exposes its key prefix and command timeout', () => {
+    const store = new RedisReplayStore({ client, keyPrefix: 'p:', commandTimeout: 250 });
+    expect(Object.isFrozen(store)).toBe(true);
+    expect(store).toMatchObject({ keyPrefix: 'p:', commandTimeout: 250 });
+  });
+});

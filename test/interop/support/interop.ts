@@ -1,0 +1,82 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
+import { runDemo, type RunningDemo } from '@rfc7523/demo-kit';
+import type { ConformanceTarget } from '../../conformance/targets.js';
+
+/** A key pair with its JWKs. */
+export interface InteropKey {
+  alg: string;
+  kid: string;
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+export async function makeKey(alg: string, kid: string): Promise<InteropKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg === 'Ed25519' ? 'EdDSA' : alg, { extractable: true });
+  return {
+    alg,
+    kid,
+    privateKey,
+    publicKey,
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg },
+    publicJwk: { ...(await exportJWK(publicKey)), kid },
+  };
+}
+
+/** A TCP port free on 127.0.0.1 right now: listen on 0, read it, close. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The trusted issuer and subject every interop file uses for jwt-bearer grants. */
+export const CI_ISSUER = 'https://ci.interop.test';
+export const CI_SUBJECT = 'repo:acme/api:ref:refs/heads/main';
+
+/** Keys for three clients (ES256, RSA, Ed25519) and one trusted issuer, and the trust configuration naming them. */
+export interface InteropKeys {
+  es: InteropKey;
+  rsa: InteropKey;
+  ed: InteropKey;
+  ci: InteropKey;
+  configPath: string;
+}
+
+export async function makeInteropKeys(): Promise<InteropKeys> {
+  const [es, rsa, ed, ci] = await Promise.all([makeKey('ES256', 'es-1'), makeKey('RS256', 'rsa-1'), makeKey('Ed25519', 'ed-1'), makeKey('ES256', 'ci-1')]);
+  const config = {
+    clients: [
+      { client_id: 'es-client', jwks: { keys: [es.publicJwk] }, grant_types: ['client_credentials', JWT_BEARER_GRANT_TYPE], scope: 'read write deploy' },
+      { client_id: 'rsa-client', jwks: { keys: [rsa.publicJwk] }, token_endpoint_auth_signing_alg: 'RS256', scope: 'read' },
+      { client_id: 'ed-client', jwks: { keys: [ed.publicJwk] }, scope: 'read' },
+    ],
+    trusted_issuers: [{ issuer: CI_ISSUER, jwks: { keys: [ci.publicJwk] }, subjects: [CI_SUBJECT], scope: 'deploy', max_assertion_lifetime: 600 }],
+  };
+  const dir = await mkdtemp(join(tmpdir(), 'rfc7523-interop-'));
+  const configPath = join(dir, 'trust-config.json');
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+  return { es, rsa, ed, ci, configPath };
+}
+
+/**
+ * Starts a demo in-process on a free loopback port chosen first, with ISSUER = http://127.0.0.1:PORT,
+ * so that the issuer in its metadata is the discovery URL itself (RFC 8414 §3.3, which openid-client checks).
+ */
+export async function startDemo(target: ConformanceTarget, configPath: string): Promise<RunningDemo & { issuer: string }> {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const demo = await runDemo({ PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, AS_CONFIG: configPath }, 0, target.build, { logEvents: false });
+  return Object.assign(demo, { issuer });
+}
