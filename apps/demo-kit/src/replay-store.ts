@@ -3,12 +3,20 @@ import { createRedisReplayStore } from '@rfc7523/redis';
 
 /**
  * The replay store a demo uses (INTERFACE.md): Redis at `REDIS_URL` when set — shared by every
- * instance pointing there — else undefined, meaning the engine's in-memory store.
+ * instance pointing there — else undefined, meaning the engine's in-memory store. Waits for the
+ * connection (up to the 2000 ms connect timeout) so the first token requests do not meet a store that
+ * is still connecting; when Redis does not answer, says so and goes on failing closed (503) until it
+ * does.
  */
-export function replayStoreFor(redisUrl: string | undefined): { store: ReplayStore; close(): Promise<void> } | undefined {
+export async function replayStoreFor(redisUrl: string | undefined): Promise<{ store: ReplayStore; close(): Promise<void> } | undefined> {
   if (redisUrl === undefined) return undefined;
   const handle = createRedisReplayStore(redisUrl, {
     onError: (error) => process.stderr.write(`replay store: ${error.message}\n`),
   });
+  try {
+    await handle.ready();
+  } catch (err) {
+    process.stderr.write(`replay store: ${(err as Error).message}; token requests answer 503 until Redis answers\n`);
+  }
   return { store: handle.store, close: handle.close };
 }

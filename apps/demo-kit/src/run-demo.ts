@@ -33,21 +33,34 @@ export async function runDemo(
   options: DemoSettingsOptions = {},
 ): Promise<RunningDemo> {
   const settings = await demoSettings(env, defaultPort, options);
-  const replay = replayStoreFor(settings.redisUrl);
-  const authorizationServer = await createAuthorizationServer({
-    ...settings.options,
-    ...(replay === undefined ? {} : { replayStore: replay.store }),
-  });
-  const app = await build(authorizationServer);
+  const replay = await replayStoreFor(settings.redisUrl);
+  let authorizationServer: AuthorizationServer;
+  let app: DemoApp;
+  try {
+    authorizationServer = await createAuthorizationServer({
+      ...settings.options,
+      ...(replay === undefined ? {} : { replayStore: replay.store }),
+    });
+    app = await build(authorizationServer);
+  } catch (err) {
+    await replay?.close();
+    throw err;
+  }
   const server = createServer(app.handler);
   server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(settings.port, settings.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    await app.close?.();
+    await replay?.close();
+    throw err;
+  }
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   return {

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import type { CreateRedisReplayStoreOptions } from './options.js';
+import { MAX_REDIS_TIMEOUT, type CreateRedisReplayStoreOptions } from './options.js';
+import { ReplayStoreUnavailableError } from './errors.js';
 import { RedisReplayStore } from './redis-replay-store.js';
 import { validateCreateOptions } from './validate-options.js';
 
@@ -9,6 +10,14 @@ export interface RedisReplayStoreHandle {
   readonly store: RedisReplayStore;
   /** The ioredis client it owns, for health checks and metrics. */
   readonly client: Redis;
+  /**
+   * Resolves once the client is connected and can take commands; rejects with a
+   * `ReplayStoreUnavailableError` when it is not within `timeout` milliseconds (default: the
+   * `connectTimeout`, 2000) or when the handle is closed. Await it before listening: until then every
+   * `remember` is refused (no offline queue) and token requests answer 503. A rejection changes
+   * nothing else: the client keeps reconnecting and requests succeed once Redis answers.
+   */
+  ready(timeout?: number): Promise<void>;
   /**
    * Closes the client (QUIT, bounded by `commandTimeout` milliseconds, then disconnect) and stops
    * reconnecting. Idempotent. Closed during an outage, ioredis may keep one timer of its own
@@ -70,5 +79,26 @@ export function createRedisReplayStore(url: string, options?: CreateRedisReplayS
     })();
     return closing;
   };
-  return Object.freeze({ store, client, close });
+  const ready = (timeout: number = o.connectTimeout): Promise<void> => {
+    if (client.status === 'ready') return Promise.resolve();
+    if (!Number.isInteger(timeout) || timeout < 1 || timeout > MAX_REDIS_TIMEOUT) {
+      return Promise.reject(new RangeError(`ready(timeout): timeout must be an integer of milliseconds, 1–${MAX_REDIS_TIMEOUT}`));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const settle = (error?: Error) => {
+        clearTimeout(timer);
+        client.off('ready', onReady);
+        client.off('end', onEnd);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onReady = () => settle();
+      const onEnd = () => settle(new ReplayStoreUnavailableError('the client was closed'));
+      const timer = setTimeout(() => settle(new ReplayStoreUnavailableError(`Redis did not become ready within ${timeout} ms`)), timeout);
+      client.on('ready', onReady);
+      client.on('end', onEnd);
+      if (client.status === 'end') onEnd();
+    });
+  };
+  return Object.freeze({ store, client, ready, close });
 }

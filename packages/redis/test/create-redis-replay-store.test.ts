@@ -99,4 +99,55 @@ describe('createRedisReplayStore', () => {
     await handle.close();
     expect(handle.client.status).toBe('end');
   });
+
+  describe('ready()', () => {
+    it('resolves once the client can take commands, so the first remember succeeds', async () => {
+      const handle = createRedisReplayStore(redis.url, { keyPrefix: 'ready:' });
+      try {
+        await handle.ready();
+        expect(handle.client.status).toBe('ready');
+        await expect(handle.store.remember('first', nowSeconds() + 60)).resolves.toBe(true);
+        await expect(handle.ready()).resolves.toBeUndefined(); // already ready: at once
+      } finally {
+        await handle.close();
+      }
+    });
+
+    it('rejects with ReplayStoreUnavailableError after the timeout when Redis is unreachable, and keeps reconnecting', async () => {
+      const handle = createRedisReplayStore(`redis://127.0.0.1:${await deadPort()}`, {
+        maxReconnectDelay: 20,
+        redisOptions: { disconnectTimeout: 50 },
+      });
+      try {
+        const error = await handle.ready(100).catch((err: unknown) => err);
+        expect(error).toBeInstanceOf(ReplayStoreUnavailableError);
+        expect((error as Error).message).toMatch(/did not become ready within 100 ms/);
+        expect(handle.client.status).not.toBe('end');
+      } finally {
+        await handle.close();
+      }
+    });
+
+    it('rejects when the handle is closed before the client is ready, or was closed already', async () => {
+      const handle = createRedisReplayStore(`redis://127.0.0.1:${await deadPort()}`, {
+        maxReconnectDelay: 20,
+        redisOptions: { disconnectTimeout: 50 },
+      });
+      const pending = handle.ready(5000);
+      await handle.close();
+      await expect(pending).rejects.toThrow(/closed/);
+      await expect(handle.ready()).rejects.toThrow(/closed/);
+    });
+
+    it('refuses a timeout that is not an integer of milliseconds in 1–60000', async () => {
+      const handle = createRedisReplayStore(redis.url);
+      try {
+        for (const timeout of [0, -1, 1.5, 60_001, Number.NaN]) {
+          await expect(handle.ready(timeout)).rejects.toThrow(/timeout must be an integer/);
+        }
+      } finally {
+        await handle.close();
+      }
+    });
+  });
 });
