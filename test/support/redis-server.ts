@@ -22,13 +22,13 @@ export interface RedisServer {
   readonly port: number;
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. Idempotent. */
   stop(): Promise<void>;
-  /** Stops the server, then starts a fresh one (empty data) on the same port and waits for PING. */
+  /** Stops the server, then starts a fresh one (empty data) on the same port and waits until it answers. */
   restart(): Promise<void>;
 }
 
 /** Options of {@link startRedisServer}. */
 export interface RedisServerOptions {
-  /** Milliseconds to wait for the server to answer PING. Default 10000. */
+  /** Milliseconds to wait for the server to answer. Default 10000. */
   startTimeout?: number;
 }
 
@@ -78,34 +78,50 @@ async function freePort(): Promise<number> {
   }
 }
 
-/** Whether a Redis on the port answers PING with PONG within `timeout` ms. */
-function ping(port: number, timeout: number): Promise<boolean> {
+/**
+ * The `process_id` of the Redis answering on the port (from `INFO server`), or undefined when nothing
+ * answers like Redis within `timeout` ms. Lets a start tell its own server from one another suite
+ * started on the same port.
+ */
+function redisPid(port: number, timeout: number): Promise<number | undefined> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: HOST, port });
     let reply = '';
-    const done = (ok: boolean) => {
+    const done = (pid: number | undefined) => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(ok);
+      resolve(pid);
     };
-    const timer = setTimeout(() => done(false), timeout);
-    socket.once('connect', () => socket.write('PING\r\n'));
+    const timer = setTimeout(() => done(undefined), timeout);
+    socket.once('connect', () => socket.write('INFO server\r\n'));
     socket.on('data', (chunk) => {
       reply += chunk.toString('latin1');
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      if (!reply.startsWith('$')) return done(undefined);
+      const pid = /\r\nprocess_id:(\d+)\r\n/.exec(reply);
+      if (pid !== null) done(Number(pid[1]));
     });
-    socket.once('error', () => done(false));
+    socket.once('error', () => done(undefined));
   });
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts `redis-server` on a free port and waits until it answers PING. Throws when it cannot. */
+/** Attempts at a fresh port when the chosen one was taken between choosing and binding. */
+const PORT_ATTEMPTS = 5;
+
+/** The port was taken by someone else before redis-server could bind it. */
+class PortTakenError extends Error {}
+
+/**
+ * Starts `redis-server` on a free port and waits until that very process (checked by its
+ * `process_id`) answers. When another process took the port first, tries a fresh one. Throws when it
+ * cannot start.
+ */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const binary = findBinary();
   if (binary === undefined) throw missingBinary();
   const startTimeout = options.startTimeout ?? 10_000;
-  const port = await freePort();
+  let port = 0;
   const dir = mkdtempSync(join(tmpdir(), 'rfc7523-redis-'));
   let child: ChildProcess | undefined;
   let output = '';
@@ -131,13 +147,15 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     while (Date.now() < deadline) {
       if (spawnError !== undefined) throw new Error(`redis-server could not be started: ${spawnError.message}`);
       if (proc.exitCode !== null || proc.signalCode !== null) {
-        throw new Error(`redis-server exited at start (code ${proc.exitCode}, signal ${proc.signalCode}):\n${output}`);
+        const message = `redis-server exited at start on port ${port} (code ${proc.exitCode}, signal ${proc.signalCode}):\n${output}`;
+        throw /already in use/i.test(output) ? new PortTakenError(message) : new Error(message);
       }
-      if (await ping(port, 500)) return;
+      // Another suite's Redis may answer on this port; only our own process counts.
+      if ((await redisPid(port, 500)) === proc.pid) return;
       await delay(25);
     }
     proc.kill('SIGKILL');
-    throw new Error(`redis-server did not answer PING on port ${port} within ${startTimeout} ms:\n${output}`);
+    throw new Error(`redis-server did not answer on port ${port} within ${startTimeout} ms:\n${output}`);
   }
 
   async function stopChild(): Promise<void> {
@@ -151,7 +169,18 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     clearTimeout(timer);
   }
 
-  await start();
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    try {
+      await start();
+      break;
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt === PORT_ATTEMPTS) {
+        rmSync(dir, { recursive: true, force: true });
+        throw err;
+      }
+    }
+  }
   return {
     url: `redis://${HOST}:${port}`,
     port,
