@@ -64,7 +64,11 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
     }
   }
   const fetchOptions = o.jwksFetch === undefined ? {} : c.object(o.jwksFetch, 'jwksFetch');
-  c.onlyKnown(fetchOptions, 'jwksFetch', ['timeout', 'cooldown', 'cacheMaxAge']);
+  c.onlyKnown(fetchOptions, 'jwksFetch', ['timeout', 'cooldown', 'cacheMaxAge', 'maxBytes']);
+  const maxBytes = fetchOptions.maxBytes;
+  if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 1024 || maxBytes > 16_777_216)) {
+    c.fail('jwksFetch.maxBytes', 'must be a whole number of bytes from 1024 to 16777216');
+  }
   const resolved: ResolvedOptions = {
     issuer,
     tokenEndpoint: o.tokenEndpoint === undefined ? `${base}/token` : serverUrl(c, o.tokenEndpoint, 'tokenEndpoint'),
@@ -83,6 +87,7 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
       timeout: milliseconds(c, fetchOptions.timeout, 'jwksFetch.timeout', REMOTE_KEY_SET_DEFAULTS.timeout),
       cooldown: milliseconds(c, fetchOptions.cooldown, 'jwksFetch.cooldown', REMOTE_KEY_SET_DEFAULTS.cooldown),
       cacheMaxAge: milliseconds(c, fetchOptions.cacheMaxAge, 'jwksFetch.cacheMaxAge', REMOTE_KEY_SET_DEFAULTS.cacheMaxAge),
+      maxBytes: (maxBytes as number | undefined) ?? REMOTE_KEY_SET_DEFAULTS.maxBytes,
     },
     grants: o.grants,
     onEvent: o.onEvent,

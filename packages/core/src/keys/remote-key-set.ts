@@ -1,5 +1,6 @@
 import { createLocalJWKSet, type CryptoKey, type JSONWebKeySet, type JWK, type JWSHeaderParameters } from 'jose';
 import { publicJwkProblem } from './jwk-problem.js';
+import { readLimitedText } from './read-limited-body.js';
 import type { EventSink } from '../events.js';
 
 /** Resolves the verification key for a JWS header from one registration's keys only (RFC 8725 §3.10). */
@@ -13,10 +14,12 @@ export interface RemoteKeySetOptions {
   cooldown?: number;
   /** A fetched key set is fresh for this long; after it, it is refreshed in the background. Default 600000 ms. */
   cacheMaxAge?: number;
+  /** Refuse a response body larger than this many bytes (the previous keys are kept). Default 524288 bytes (512 KiB). */
+  maxBytes?: number;
 }
 
-/** Defaults of {@link RemoteKeySetOptions}: jose's own (SPEC J10). */
-export const REMOTE_KEY_SET_DEFAULTS = Object.freeze({ timeout: 5000, cooldown: 30_000, cacheMaxAge: 600_000 });
+/** Defaults of {@link RemoteKeySetOptions}: jose's own timings (SPEC J10), and a 512 KiB body cap. */
+export const REMOTE_KEY_SET_DEFAULTS = Object.freeze({ timeout: 5000, cooldown: 30_000, cacheMaxAge: 600_000, maxBytes: 512 * 1024 });
 
 type LocalSet = ReturnType<typeof createLocalJWKSet>;
 
@@ -112,7 +115,7 @@ export class RemoteKeySet {
         signal: AbortSignal.timeout(this.#options.timeout),
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const body = (await response.json()) as JSONWebKeySet;
+      const body = JSON.parse(await readLimitedText(response, this.#options.maxBytes)) as JSONWebKeySet;
       if (typeof body !== 'object' || body === null || !Array.isArray(body.keys)) throw new Error('not a JWK Set');
       this.#local = localKeySet(body.keys);
       this.#fetchedAt = this.#now();

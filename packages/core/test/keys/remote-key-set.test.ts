@@ -42,8 +42,8 @@ const fetchedEvents = () => events.filter((e) => e.type === 'keys.fetched' || e.
 const unavailable = { error: 'temporarily_unavailable', status: 503, reason: 'jwks_unavailable' };
 
 describe('J10 keys from a jwks_uri', () => {
-  it('J10 has the defaults of jose: 5 s timeout, 30 s cooldown, 10 min cache', () => {
-    expect(REMOTE_KEY_SET_DEFAULTS).toEqual({ timeout: 5000, cooldown: 30_000, cacheMaxAge: 600_000 });
+  it('J10 has the defaults of jose: 5 s timeout, 30 s cooldown, 10 min cache; and a 512 KiB body cap', () => {
+    expect(REMOTE_KEY_SET_DEFAULTS).toEqual({ timeout: 5000, cooldown: 30_000, cacheMaxAge: 600_000, maxBytes: 524_288 });
   });
 
   it('J10 fetches the key set once and caches it', async () => {
@@ -194,6 +194,26 @@ describe('J10 keys from a jwks_uri', () => {
     }
     expect(fetchedEvents().map((e) => e.type)).toEqual(['keys.fetch_failed', 'keys.fetch_failed', 'keys.fetch_failed']);
     expect(events).toContainEqual({ type: 'keys.fetch_failed', uri: jwksServer.uri, reason: 'not a JWK Set' });
+  });
+
+  it('J10 a key set up to maxBytes is accepted, one byte more is a failed fetch (declared length)', async () => {
+    jwksServer.mode = 'padded';
+    const size = Buffer.byteLength(JSON.stringify({ keys: jwksServer.keys }));
+    jwksServer.padding = 2048 - size;
+    const exact = await serverWith({ jwksFetch: { timeout: 200, maxBytes: 2048 } });
+    await expect(exact.exchange(jwtBearer(await grant(k1)))).resolves.toBeDefined();
+    jwksServer.padding = 2049 - size;
+    const over = await serverWith({ jwksFetch: { timeout: 200, maxBytes: 2048 } });
+    await expect(over.exchange(jwtBearer(await grant(k1)))).rejects.toMatchObject(unavailable);
+    expect(events).toContainEqual({ type: 'keys.fetch_failed', uri: jwksServer.uri, reason: 'body larger than 2048 bytes' });
+  });
+
+  it('J10 an endless body is cut off at the default 512 KiB, not read to the end', async () => {
+    jwksServer.mode = 'endless';
+    const server = await serverWith({ jwksFetch: { timeout: 5000 } });
+    await expect(server.exchange(jwtBearer(await grant(k1)))).rejects.toMatchObject(unavailable);
+    expect(events).toContainEqual({ type: 'keys.fetch_failed', uri: jwksServer.uri, reason: 'body larger than 524288 bytes' });
+    expect(jwksServer.streamed).toBeLessThan(67_108_864);
   });
 
   it('J10 a client and an issuer sharing one jwks_uri share one fetch', async () => {

@@ -1,12 +1,13 @@
 /**
  * A real JWKS endpoint on 127.0.0.1, port 0, whose behaviour the test controls: serve a key set
- * (rotate it by assigning a new one), answer 500, or never answer (to exercise the fetch timeout).
+ * (rotate it by assigning a new one), answer 500, never answer (to exercise the fetch timeout), pad
+ * the set with whitespace to `padding` bytes, or stream whitespace without end (to exercise the body cap).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 
-export type JwksMode = 'serve' | 'fail' | 'hang' | 'not-json' | 'not-a-set' | 'redirect';
+export type JwksMode = 'serve' | 'fail' | 'hang' | 'not-json' | 'not-a-set' | 'redirect' | 'padded' | 'endless';
 
 export interface JwksServer {
   /** `http://127.0.0.1:<port>/jwks.json` */
@@ -14,6 +15,10 @@ export interface JwksServer {
   /** The key set served in `serve` mode. */
   keys: JWK[];
   mode: JwksMode;
+  /** Bytes of whitespace added after the key set in `padded` mode (declared in content-length). */
+  padding: number;
+  /** Bytes streamed in `endless` mode before the server gives up (no content-length). */
+  readonly streamed: number;
   /** Requests received so far. */
   readonly requests: number;
   /** Responses held open in `hang` mode; released on close. */
@@ -23,7 +28,8 @@ export interface JwksServer {
 export async function startJwksServer(keys: JWK[] = []): Promise<JwksServer> {
   let requests = 0;
   const hanging = new Set<ServerResponse>();
-  const state = { keys, mode: 'serve' as JwksMode };
+  const state = { keys, mode: 'serve' as JwksMode, padding: 0 };
+  let streamed = 0;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     requests++;
     req.resume();
@@ -41,6 +47,26 @@ export async function startJwksServer(keys: JWK[] = []): Promise<JwksServer> {
       case 'redirect':
         res.writeHead(302, { location: '/elsewhere.json' }).end();
         return;
+      case 'padded': {
+        const body = JSON.stringify({ keys: state.keys }) + ' '.repeat(state.padding);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+        return;
+      }
+      case 'endless': {
+        // Whitespace in 64 KiB chunks until the client goes away (or 64 MiB, so a broken cap still ends).
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"keys":[]}');
+        const chunk = ' '.repeat(65_536);
+        const pump = () => {
+          while (!res.destroyed && streamed < 67_108_864) {
+            streamed += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        pump();
+        return;
+      }
       case 'not-a-set':
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: 'nope' }));
         return;
@@ -63,6 +89,15 @@ export async function startJwksServer(keys: JWK[] = []): Promise<JwksServer> {
     },
     set mode(value: JwksMode) {
       state.mode = value;
+    },
+    get padding() {
+      return state.padding;
+    },
+    set padding(value: number) {
+      state.padding = value;
+    },
+    get streamed() {
+      return streamed;
     },
     get requests() {
       return requests;
