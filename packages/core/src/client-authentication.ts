@@ -63,15 +63,15 @@ export class ClientAuthenticator {
     const jwt = this.verifier.decode(USE, assertion);
     const { iss, sub } = jwt.claims;
     if (typeof iss !== 'string' || typeof sub !== 'string') {
-      throw this.verifier.reject(USE, 'missing_claim', 'iss and sub are required strings');
+      throw this.verifier.reject(USE, 'missing_claim', 'iss and sub are required strings', { claim: typeof iss === 'string' ? 'sub' : 'iss' });
     }
     const clientId = param(params, 'client_id');
     if (clientId !== undefined && clientId !== sub) {
-      throw this.verifier.reject(USE, 'client_id_mismatch', 'client_id differs from the assertion sub', iss);
+      throw this.verifier.reject(USE, 'client_id_mismatch', 'client_id differs from the assertion sub', { issuer: iss, claim: 'sub' });
     }
     const client = this.registry.clients.get(sub);
-    if (client === undefined) throw this.verifier.reject(USE, 'unknown_client', 'sub names no registered client', iss);
-    if (iss !== sub) throw this.verifier.reject(USE, 'iss_mismatch', 'iss must equal sub and the client_id', iss);
+    if (client === undefined) throw this.verifier.reject(USE, 'unknown_client', 'sub names no registered client', { issuer: iss, claim: 'sub' });
+    if (iss !== sub) throw this.verifier.reject(USE, 'iss_mismatch', 'iss must equal sub and the client_id', { issuer: iss, claim: 'iss' });
 
     const verified = await this.verifier.verify(USE, jwt, {
       issuer: client.clientId,

@@ -45,6 +45,7 @@ export type ReasonCode =
   | 'duplicate_member'
   | 'alg_not_allowed'
   | 'typ_not_allowed'
+  | 'explicit_typ_required'
   | 'crit_not_understood'
   | 'missing_claim'
   | 'invalid_claim'
@@ -78,6 +79,8 @@ export interface OAuthErrorOptions {
   cause?: unknown;
   /** Extra response headers (e.g. `WWW-Authenticate`, `Retry-After`). */
   headers?: Record<string, string>;
+  /** The JWT claim or JOSE header parameter the refusal concerns (`exp`, `aud`, `typ`, …). Default none. */
+  claim?: string;
 }
 
 /** Base class of every error the engine answers to a client with. */
@@ -94,6 +97,12 @@ export class OAuthError extends Error {
   readonly description: string;
   /** Precise reason, for logs only. */
   readonly detail: string | undefined;
+  /**
+   * The JWT claim or JOSE header parameter (RFC 7519 §4, RFC 7515 §4) the refusal concerns — `iss`,
+   * `sub`, `aud`, `exp`, `nbf`, `iat`, `jti`, `alg`, `typ`, `kid`, `crit` — or undefined when it
+   * concerns none. With `reason` it names the failed rule exactly; for logs and tooling, never sent.
+   */
+  readonly claim: string | undefined;
   /** Response headers this error needs. */
   readonly headers: Readonly<Record<string, string>>;
   /** Koa's `ctx.onerror` convention: the message is safe to show. */
@@ -114,6 +123,7 @@ export class OAuthError extends Error {
     this.reason = reason;
     this.description = description;
     this.detail = options.detail;
+    this.claim = options.claim;
     this.headers = Object.freeze({ ...options.headers });
   }
 }

@@ -27,6 +27,8 @@ export type Rfc7523Event =
       reason: string;
       /** Precise reason, for logs. */
       detail?: string;
+      /** The claim or header parameter concerned (`exp`, `aud`, `typ`, …), when one. */
+      claim?: string;
       /** `iss` as claimed by the (unverified) assertion, when readable. */
       issuer?: string;
     }

@@ -52,7 +52,7 @@ describe('events (audit and metrics)', () => {
     expect(events).toContainEqual({ type: 'replay.detected', use: 'authorization_grant', issuer: 'wif' });
   });
 
-  it('assertion.rejected carries the use, error, reason, detail and claimed issuer', async () => {
+  it('assertion.rejected carries the use, error, reason, detail, claim concerned and claimed issuer', async () => {
     const events: Rfc7523Event[] = [];
     const server = await serverWith((e) => events.push(e));
     await server.exchange(jwtBearer(await sign(issuerKey, grantClaims(clock, 'ci', 'a', { aud: 'https://elsewhere' })))).catch(() => undefined);
@@ -62,6 +62,7 @@ describe('events (audit and metrics)', () => {
       error: 'invalid_grant',
       reason: 'aud_mismatch',
       detail: 'aud must name this server',
+      claim: 'aud',
       issuer: 'ci',
     });
     await server.exchange(clientCredentials('x.y.z')).catch(() => undefined);

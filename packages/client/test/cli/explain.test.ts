@@ -123,7 +123,7 @@ describe('explain: each refusal names its rule, reason code and a fix; later che
 
   it('a client that requires the explicit type, sent typ JWT → J12 (the second typ check)', async () => {
     const e = await explain(await clientAssertion({ header: { typ: 'JWT' } }, strict, 'strict'));
-    expect(failed(e)).toMatchObject({ rule: 'J12', reason: 'typ_not_allowed', check: expect.stringContaining('when the client requires it') });
+    expect(failed(e)).toMatchObject({ rule: 'J12', reason: 'explicit_typ_required', check: expect.stringContaining('when the client requires it') });
   });
 
   it('a client_id parameter other than sub → R5', async () => {

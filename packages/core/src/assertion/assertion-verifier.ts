@@ -42,6 +42,19 @@ export interface VerifiedAssertion {
   readonly claims: Readonly<Record<string, unknown>> & { iss: string; sub: string; exp: number };
 }
 
+/** What a refusal is about, beyond its reason code (see {@link AssertionVerifier.reject}). */
+export interface RejectContext {
+  /** `iss` as claimed by the (unverified) assertion, when readable. */
+  issuer?: string;
+  /** The claim or header parameter concerned (OAuthError `claim`). */
+  claim?: string;
+  /** The underlying error, for logs. */
+  cause?: unknown;
+}
+
+/** Builds the refusal of one verification; `claim` names the claim or header parameter concerned. */
+type Fail = (reason: ReasonCode, detail: string, claim?: string, cause?: unknown) => OAuthError;
+
 const EXPLICIT_TYP = 'client-authentication+jwt';
 const DESCRIPTIONS: Record<AssertionUse, string> = {
   client_authentication: 'client authentication failed',
@@ -64,10 +77,19 @@ export class AssertionVerifier {
   constructor(private readonly settings: VerifierSettings) {}
 
   /** An error of the right class for the use case, with a general public description. */
-  reject(use: AssertionUse, reason: ReasonCode, detail: string, issuer?: string, cause?: unknown): OAuthError {
+  reject(use: AssertionUse, reason: ReasonCode, detail: string, context: RejectContext = {}): OAuthError {
+    const { issuer, claim, cause } = context;
     const Err = use === 'client_authentication' ? InvalidClientError : InvalidGrantError;
-    const error = new Err(reason, DESCRIPTIONS[use], { detail, cause });
-    this.settings.emit({ type: 'assertion.rejected', use, error: error.error, reason, detail, ...(issuer === undefined ? {} : { issuer }) });
+    const error = new Err(reason, DESCRIPTIONS[use], { detail, cause, ...(claim === undefined ? {} : { claim }) });
+    this.settings.emit({
+      type: 'assertion.rejected',
+      use,
+      error: error.error,
+      reason,
+      detail,
+      ...(claim === undefined ? {} : { claim }),
+      ...(issuer === undefined ? {} : { issuer }),
+    });
     return error;
   }
 
@@ -82,13 +104,13 @@ export class AssertionVerifier {
     }
     const { header } = jwt;
     if ('crit' in header || 'b64' in header) {
-      throw this.reject(use, 'crit_not_understood', 'the header uses an extension (crit or b64) we do not understand');
+      throw this.reject(use, 'crit_not_understood', 'the header uses an extension (crit or b64) we do not understand', { claim: 'crit' in header ? 'crit' : 'b64' });
     }
     const typ = header.typ;
     if (typ !== undefined) {
       const t = typeof typ === 'string' ? normalTyp(typ) : '';
       const ok = t === 'jwt' || (t === EXPLICIT_TYP && use === 'client_authentication');
-      if (!ok) throw this.reject(use, 'typ_not_allowed', `typ ${JSON.stringify(typ)} is not accepted here`);
+      if (!ok) throw this.reject(use, 'typ_not_allowed', `typ ${JSON.stringify(typ)} is not accepted here`, { claim: 'typ' });
     }
     return jwt;
   }
@@ -97,22 +119,22 @@ export class AssertionVerifier {
   async verify(use: AssertionUse, jwt: DecodedJwt, policy: AssertionPolicy): Promise<VerifiedAssertion> {
     const { header, claims } = jwt;
     const iss = policy.issuer;
-    const fail = (reason: ReasonCode, detail: string, cause?: unknown) => this.reject(use, reason, detail, iss, cause);
+    const fail: Fail = (reason, detail, claim, cause) => this.reject(use, reason, detail, { issuer: iss, claim, cause });
 
     const alg = header.alg;
     if (typeof alg !== 'string' || !policy.algorithms.has(alg)) {
-      throw fail('alg_not_allowed', `alg ${JSON.stringify(alg)} is not accepted`);
+      throw fail('alg_not_allowed', `alg ${JSON.stringify(alg)} is not accepted`, 'alg');
     }
     if (policy.requireExplicitTyp && (typeof header.typ !== 'string' || normalTyp(header.typ) !== EXPLICIT_TYP)) {
-      throw fail('typ_not_allowed', `typ must be ${EXPLICIT_TYP}`);
+      throw fail('explicit_typ_required', `typ must be ${EXPLICIT_TYP}`, 'typ');
     }
     this.#checkAudience(use, claims.aud, policy, fail);
     const exp = this.#checkTimes(claims, policy, fail);
     const jti = claims.jti;
     if (jti === undefined) {
-      if (policy.requireJti) throw fail('missing_jti', 'jti is required');
+      if (policy.requireJti) throw fail('missing_jti', 'jti is required', 'jti');
     } else if (typeof jti !== 'string' || jti.length === 0) {
-      throw fail('invalid_claim', 'jti must be a non-empty string');
+      throw fail('invalid_claim', 'jti must be a non-empty string', 'jti');
     }
 
     let key: CryptoKey;
@@ -123,7 +145,7 @@ export class AssertionVerifier {
         this.settings.emit({ type: 'assertion.rejected', use, error: 'temporarily_unavailable', reason: 'jwks_unavailable', detail: err.message, issuer: iss });
         throw new TemporarilyUnavailableError('jwks_unavailable', 'the keys of the issuer cannot be fetched now', { detail: err.message, cause: err });
       }
-      throw fail('key_not_found', 'no registered key matches the header', err);
+      throw fail('key_not_found', 'no registered key matches the header', 'kid', err);
     }
     if (!(await verifySignature(alg, key, jwt.signingInput, jwt.signature))) {
       throw fail('signature_invalid', 'the signature does not verify');
@@ -141,7 +163,7 @@ export class AssertionVerifier {
     }
     if (!fresh) {
       this.settings.emit({ type: 'replay.detected', use, issuer: iss, ...(typeof jti === 'string' ? { jti } : {}) });
-      throw fail('jti_replayed', 'the assertion was already used');
+      throw fail('jti_replayed', 'the assertion was already used', typeof jti === 'string' ? 'jti' : undefined);
     }
     this.settings.emit({
       type: 'assertion.accepted',
@@ -154,36 +176,36 @@ export class AssertionVerifier {
   }
 
   /** J3: client auth wants the issuer identifier as sole value; a grant accepts issuer or token endpoint among its values. */
-  #checkAudience(use: AssertionUse, aud: unknown, policy: AssertionPolicy, fail: (r: ReasonCode, d: string) => OAuthError): void {
+  #checkAudience(use: AssertionUse, aud: unknown, policy: AssertionPolicy, fail: Fail): void {
     const { issuer, tokenEndpoint } = this.settings;
-    if (aud === undefined) throw fail('missing_claim', 'aud is required');
+    if (aud === undefined) throw fail('missing_claim', 'aud is required', 'aud');
     if (use === 'client_authentication') {
       const sole = Array.isArray(aud) && aud.length === 1 ? aud[0] : aud;
       if (sole === issuer || (policy.legacyAudience === true && sole === tokenEndpoint)) return;
-      throw fail('aud_mismatch', 'aud must be the issuer identifier of this server as its only value');
+      throw fail('aud_mismatch', 'aud must be the issuer identifier of this server as its only value', 'aud');
     }
     const values = Array.isArray(aud) ? aud : [aud];
     if (values.some((v) => v === issuer || v === tokenEndpoint)) return;
-    throw fail('aud_mismatch', 'aud must name this server');
+    throw fail('aud_mismatch', 'aud must name this server', 'aud');
   }
 
   /** J4–J6: exp required, nbf and iat not in the future, lifetime within the maximum. Returns exp. */
-  #checkTimes(claims: Readonly<Record<string, unknown>>, policy: AssertionPolicy, fail: (r: ReasonCode, d: string) => OAuthError): number {
+  #checkTimes(claims: Readonly<Record<string, unknown>>, policy: AssertionPolicy, fail: Fail): number {
     const now = this.settings.now() / 1000;
     const tolerance = this.settings.clockTolerance;
     for (const name of ['exp', 'nbf', 'iat']) {
       const value = claims[name];
       if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
-        throw fail('invalid_claim', `${name} must be a NumericDate`);
+        throw fail('invalid_claim', `${name} must be a NumericDate`, name);
       }
     }
     const { exp, nbf, iat } = claims as { exp?: number; nbf?: number; iat?: number };
-    if (exp === undefined) throw fail('missing_claim', 'exp is required');
-    if (now >= exp + tolerance) throw fail('expired', 'the assertion has expired');
-    if (nbf !== undefined && nbf > now + tolerance) throw fail('not_yet_valid', 'nbf is in the future');
-    if (iat !== undefined && iat > now + tolerance) throw fail('iat_in_future', 'iat is in the future');
+    if (exp === undefined) throw fail('missing_claim', 'exp is required', 'exp');
+    if (now >= exp + tolerance) throw fail('expired', 'the assertion has expired', 'exp');
+    if (nbf !== undefined && nbf > now + tolerance) throw fail('not_yet_valid', 'nbf is in the future', 'nbf');
+    if (iat !== undefined && iat > now + tolerance) throw fail('iat_in_future', 'iat is in the future', 'iat');
     if (exp - (iat ?? now) > policy.maxLifetime) {
-      throw fail('lifetime_too_long', `the assertion lives longer than ${policy.maxLifetime} seconds`);
+      throw fail('lifetime_too_long', `the assertion lives longer than ${policy.maxLifetime} seconds`, 'exp');
     }
     return exp;
   }

@@ -45,12 +45,12 @@ export class JwtBearerGrant implements GrantHandler {
     const jwt = this.verifier.decode(USE, assertion);
     const { iss, sub } = jwt.claims;
     if (typeof iss !== 'string' || typeof sub !== 'string') {
-      throw this.verifier.reject(USE, 'missing_claim', 'iss and sub are required strings');
+      throw this.verifier.reject(USE, 'missing_claim', 'iss and sub are required strings', { claim: typeof iss === 'string' ? 'sub' : 'iss' });
     }
     const trusted = this.registry.issuers.get(iss);
-    if (trusted === undefined) throw this.verifier.reject(USE, 'untrusted_issuer', 'iss is not a trusted issuer', iss);
+    if (trusted === undefined) throw this.verifier.reject(USE, 'untrusted_issuer', 'iss is not a trusted issuer', { issuer: iss, claim: 'iss' });
     if (trusted.subjects !== null && !trusted.subjects.has(sub)) {
-      throw this.verifier.reject(USE, 'sub_not_allowed', 'the issuer may not assert this subject', iss);
+      throw this.verifier.reject(USE, 'sub_not_allowed', 'the issuer may not assert this subject', { issuer: iss, claim: 'sub' });
     }
     let allowed = trusted.scope;
     if (client !== null) {

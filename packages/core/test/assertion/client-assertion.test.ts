@@ -251,7 +251,7 @@ describe('client authentication with a JWT assertion (private_key_jwt)', () => {
     it('J12 a client that requires the explicit type refuses typ JWT and an absent typ', async () => {
       for (const header of [{}, { typ: 'JWT' }]) {
         const token = await sign(strict, clientClaims(clock, 'strict'), header);
-        await expect(server.authenticateClient(clientCredentials(token))).rejects.toMatchObject(invalidClient('typ_not_allowed'));
+        await expect(server.authenticateClient(clientCredentials(token))).rejects.toMatchObject(invalidClient('explicit_typ_required'));
       }
       const token = await sign(strict, clientClaims(clock, 'strict'), { typ: 'application/Client-Authentication+JWT' });
       await expect(server.authenticateClient(clientCredentials(token))).resolves.toMatchObject({ clientId: 'strict' });

@@ -140,7 +140,7 @@ export async function explainAssertion(input: ExplainInput): Promise<Explanation
     now: now(),
   };
   const steps = (use === 'client' ? CLIENT_STEPS : GRANT_STEPS).filter((s) => s.id !== 'client-id' || input.clientId !== undefined);
-  const failed = failure === undefined ? undefined : failingStep(steps, failure.reason, failure.detail);
+  const failed = failure === undefined ? undefined : failingStep(steps, failure.reason, failure.claim);
   const checks: CheckResult[] = [];
   // When the failure matches no known check, nothing can be said about which checks ran.
   let reached = failure === undefined || failed !== undefined;
