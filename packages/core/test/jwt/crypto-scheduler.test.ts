@@ -1,40 +1,146 @@
 import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
-import { preferThreadPool } from '../../src/jwt/crypto-scheduler.js';
+import { createThreadPoolPolicy, setThreadPoolPolicy, type LoadProbe } from '../../src/jwt/crypto-scheduler.js';
 import { verifySignature } from '../../src/jwt/verify-signature.js';
 import { CompactSigner } from '../../src/jwt/compact-signer.js';
 
-/** Keeps the event loop busy, as a loaded server's would be. */
-function busyFor(ms: number): void {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    // spin
+/** A fake event loop: the test says how long passes and how much of it was busy. */
+class FakeLoop implements LoadProbe {
+  #now = 1000;
+  #active = 0;
+  #idle = 0;
+  now = (): number => this.#now;
+  /** `ms` milliseconds pass, `busy` of them (0–1) with the event loop active. */
+  pass(ms: number, busy: number): void {
+    this.#now += ms;
+    this.#active += ms * busy;
+    this.#idle += ms * (1 - busy);
   }
+  eventLoopUtilization = (current?: EventLoopUtilization, previous?: EventLoopUtilization): EventLoopUtilization => {
+    if (current === undefined) return { idle: this.#idle, active: this.#active, utilization: this.#active / (this.#active + this.#idle || 1) };
+    const active = current.active - (previous?.active ?? 0);
+    const idle = current.idle - (previous?.idle ?? 0);
+    return { idle, active, utilization: active / (active + idle || 1) };
+  };
 }
 
-describe('signature work on the thread pool when the main thread is busy', () => {
-  it('moves to the thread pool after a busy window and still verifies and signs correctly there', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const jwk = privateKey.export({ format: 'jwk' }) as JWK;
-    const key = (await importJWK(publicKey.export({ format: 'jwk' }) as JWK, 'ES256')) as CryptoKey;
-    const input = Buffer.from('header.payload');
-    const signature = cryptoSign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+describe('thread-pool policy (event-loop utilisation with hysteresis, fake clock)', () => {
+  it('stays inline while the event loop is at most 75 % busy, and within a 20 ms window', () => {
+    const loop = new FakeLoop();
+    const policy = createThreadPoolPolicy(loop);
+    loop.pass(20, 0.75);
+    expect(policy()).toBe(false);
+    loop.pass(19, 1);
+    expect(policy()).toBe(false); // window not over
+  });
 
-    // Start a fresh measuring window (idle time before it would dilute the utilisation), then keep
-    // the thread busy for several windows: at least 150 of at most 170 ms busy is above 75 %.
-    preferThreadPool();
-    busyFor(150);
-    expect(preferThreadPool()).toBe(true);
+  it('moves to the thread pool after a 20 ms window more than 75 % busy', () => {
+    const loop = new FakeLoop();
+    const policy = createThreadPoolPolicy(loop);
+    loop.pass(20, 0.8);
+    expect(policy()).toBe(true);
+  });
 
-    const pending = verifySignature('ES256', key, input, signature);
-    expect(pending).toBeInstanceOf(Promise);
-    expect(await pending).toBe(true);
-    const tampered = Buffer.from(signature);
-    tampered[5]! ^= 1;
-    expect(await verifySignature('ES256', key, input, tampered)).toBe(false);
+  it('stays on the pool at 50 % or more over 100 ms windows, leaves under 50 %', () => {
+    const loop = new FakeLoop();
+    const policy = createThreadPoolPolicy(loop);
+    loop.pass(20, 1);
+    expect(policy()).toBe(true);
+    loop.pass(50, 0);
+    expect(policy()).toBe(true); // a 100 ms window on the pool
+    loop.pass(50, 1);
+    expect(policy()).toBe(true); // 50 % over the window
+    loop.pass(100, 0.4);
+    expect(policy()).toBe(false);
+  });
 
-    const token = await new CompactSigner({ ...jwk, alg: 'ES256' }, 'ES256', { typ: 'at+jwt' }).sign({ sub: 'x' });
-    const [h, p, s] = token.split('.');
-    expect(await verifySignature('ES256', key, Buffer.from(`${h}.${p}`), Buffer.from(s!, 'base64url'))).toBe(true);
+  it('after leaving a move that did not help, waits 5 s before trying again, then doubles the wait', () => {
+    const loop = new FakeLoop();
+    const policy = createThreadPoolPolicy(loop);
+    loop.pass(20, 1);
+    expect(policy()).toBe(true);
+    loop.pass(100, 0.2);
+    expect(policy()).toBe(false); // left 100 ms after entering: the pool did not help
+    loop.pass(4900, 1);
+    expect(policy()).toBe(false); // busy, but within the 5 s back-off
+    loop.pass(100, 1);
+    expect(policy()).toBe(true); // 5 s passed
+    loop.pass(100, 0.2);
+    expect(policy()).toBe(false); // did not help again: 10 s now
+    loop.pass(9000, 1);
+    expect(policy()).toBe(false);
+    loop.pass(1000, 1);
+    expect(policy()).toBe(true);
+  });
+
+  it('the wait stops doubling at 60 s, and a stay of a second or more on the pool resets it to 5 s', () => {
+    const loop = new FakeLoop();
+    const policy = createThreadPoolPolicy(loop);
+    const failOnce = (wait: number) => {
+      loop.pass(wait, 1);
+      expect(policy()).toBe(true);
+      loop.pass(100, 0.2);
+      expect(policy()).toBe(false);
+    };
+    failOnce(20);
+    for (const wait of [5000, 10_000, 20_000, 40_000, 60_000, 60_000]) {
+      loop.pass(wait - 100, 1);
+      expect(policy()).toBe(false);
+      failOnce(100);
+    }
+    // Now on the pool for over a second before leaving: the next wait is 5 s again.
+    loop.pass(60_000, 1);
+    expect(policy()).toBe(true);
+    for (let i = 0; i < 10; i++) {
+      loop.pass(100, 0.9);
+      expect(policy()).toBe(true);
+    }
+    loop.pass(100, 0.2);
+    expect(policy()).toBe(false);
+    loop.pass(4900, 1);
+    expect(policy()).toBe(false);
+    loop.pass(100, 1);
+    expect(policy()).toBe(true);
+  });
+
+  it('a quiet spell with no calls (a pause between bursts) does not count against the pool', () => {
+    const loop = new FakeLoop();
+    const policy = createThreadPoolPolicy(loop);
+    loop.pass(20, 1);
+    expect(policy()).toBe(true);
+    loop.pass(500, 0); // no call for five windows
+    expect(policy()).toBe(false);
+    loop.pass(20, 1);
+    expect(policy()).toBe(true); // no back-off after an idle pause
+  });
+});
+
+describe('signature work on either path gives the same answers', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = privateKey.export({ format: 'jwk' }) as JWK;
+  const input = Buffer.from('header.payload');
+  const signature = cryptoSign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+
+  it.each([
+    ['inline', false],
+    ['the thread pool', true],
+  ])('verifies and signs correctly on %s', async (_, pool) => {
+    const restore = setThreadPoolPolicy(() => pool);
+    try {
+      const key = (await importJWK(publicKey.export({ format: 'jwk' }) as JWK, 'ES256')) as CryptoKey;
+      const pending = verifySignature('ES256', key, input, signature);
+      expect(await pending).toBe(true);
+      const tampered = Buffer.from(signature);
+      tampered[5]! ^= 1;
+      expect(await verifySignature('ES256', key, input, tampered)).toBe(false);
+
+      const signed = new CompactSigner({ ...jwk, alg: 'ES256' }, 'ES256', { typ: 'at+jwt' }).sign({ sub: 'x' });
+      expect(typeof signed === 'string').toBe(!pool); // a string inline, a promise from the pool
+      const [h, p, s] = (await signed).split('.');
+      expect(await verifySignature('ES256', key, Buffer.from(`${h}.${p}`), Buffer.from(s!, 'base64url'))).toBe(true);
+    } finally {
+      restore();
+    }
   });
 });
