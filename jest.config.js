@@ -28,5 +28,7 @@ export default {
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/apps/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   collectCoverageFrom: ['packages/*/src/**/*.ts'],
   coverageReporters: ['text-summary', 'json-summary'],
-  testTimeout: 20000,
+  // Generous: some files spawn Node processes or start Nest apps, which take seconds on a loaded CI
+  // machine. A test that hangs still fails, only later.
+  testTimeout: 60000,
 };

@@ -26,14 +26,49 @@ function start(name: string, env: Record<string, string>): Started {
   return started;
 }
 
-async function listening(s: Started): Promise<string> {
-  for (let i = 0; i < 200 && !s.stdout.includes('listening'); i++) {
-    if (s.child.exitCode !== null) throw new Error(`exited: ${s.stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
+/** A child process (a Nest app above all) can take many seconds to start on a loaded CI machine. */
+const START_DEADLINE = 45_000;
+/** Per test: start-up, a few requests, and a clean stop. */
+const TEST_TIMEOUT = 90_000;
+
+/** Resolves with the URL of the `listening` line, or rejects when the process exits or the deadline passes. */
+function listening(s: Started): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const url = /listening on (http:\/\/\S+)/.exec(s.stdout)?.[1];
+      if (url === undefined) return false;
+      done();
+      resolve(url);
+      return true;
+    };
+    const onExit = () => {
+      done();
+      reject(new Error(`exited before listening: ${s.stderr}`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no listening line within ${START_DEADLINE} ms: ${s.stdout} ${s.stderr}`));
+    }, START_DEADLINE);
+    const done = () => {
+      clearTimeout(timer);
+      s.child.stdout!.off('data', check);
+      s.child.off('exit', onExit);
+    };
+    if (check()) return;
+    if (s.child.exitCode !== null || s.child.signalCode !== null) return onExit();
+    s.child.stdout!.on('data', check);
+    s.child.once('exit', onExit);
+  });
+}
+
+/** Waits for the exit code; a process still running after 20 s is killed (and the test then fails). */
+async function exitCode(s: Started): Promise<number | null> {
+  const timer = setTimeout(() => s.child.kill('SIGKILL'), 20_000);
+  try {
+    return await s.exit;
+  } finally {
+    clearTimeout(timer);
   }
-  const url = /listening on (http:\/\/\S+)/.exec(s.stdout)?.[1];
-  if (url === undefined) throw new Error(`no listening line: ${s.stdout} ${s.stderr}`);
-  return url;
 }
 
 describe.each(targets)('the $name process (INTERFACE.md)', ({ name }) => {
@@ -49,8 +84,8 @@ describe.each(targets)('the $name process (INTERFACE.md)', ({ name }) => {
     } finally {
       s.child.kill('SIGTERM');
     }
-    expect(await s.exit).toBe(0);
-  });
+    expect(await exitCode(s)).toBe(0);
+  }, TEST_TIMEOUT);
 
   it('exits non-zero naming the file and the field when the configuration is invalid', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rfc7523-process-'));
@@ -59,18 +94,18 @@ describe.each(targets)('the $name process (INTERFACE.md)', ({ name }) => {
     config.clients[1].scopes = 'typo';
     await writeFile(path, JSON.stringify(config));
     const s = start(name, { PORT: '0', AS_CONFIG: path });
-    expect(await s.exit).not.toBe(0);
+    expect(await exitCode(s)).not.toBe(0);
     expect(s.stderr).toContain(path);
     expect(s.stderr).toContain('clients[1].scopes');
     expect(s.stdout).not.toContain('listening');
-  });
+  }, TEST_TIMEOUT);
 
   it('exits non-zero naming AS_SIGNING_KEY when the signing key file is unusable', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rfc7523-process-'));
     const path = join(dir, 'key.json');
     await writeFile(path, JSON.stringify({ kty: 'oct', k: 'c2VjcmV0' }));
     const s = start(name, { PORT: '0', AS_SIGNING_KEY: path });
-    expect(await s.exit).not.toBe(0);
+    expect(await exitCode(s)).not.toBe(0);
     expect(s.stderr).toMatch(/signingKey|AS_SIGNING_KEY/);
-  });
+  }, TEST_TIMEOUT);
 });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TokenClient, TokenRequestError } from '@rfc7523/client';
-import { freePort, makeKey, type InteropKey } from './support/interop.js';
+import { makeKey, type InteropKey } from './support/interop.js';
 
 const SERVER = fileURLToPath(new URL('./support/oidc-provider-server.mjs', import.meta.url));
 
@@ -24,8 +24,7 @@ describe('TokenClient against oidc-provider 9 (client_credentials + private_key_
       response_types: [],
       scope: 'api:read api:write',
     });
-    const port = await freePort();
-    child = spawn(process.execPath, [SERVER, JSON.stringify({ port, clients: [client('es-worker', es, 'ES256'), client('ed-worker', ed, 'EdDSA')] })], {
+    child = spawn(process.execPath, [SERVER, JSON.stringify({ clients: [client('es-worker', es, 'ES256'), client('ed-worker', ed, 'EdDSA')] })], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const log: string[] = [];

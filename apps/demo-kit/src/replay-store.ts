@@ -1,5 +1,5 @@
 import type { ReplayStore } from '@rfc7523/core';
-import { createRedisReplayStore } from '@rfc7523/redis';
+import { createRedisReplayStore, type CreateRedisReplayStoreOptions } from '@rfc7523/redis';
 
 /**
  * The replay store a demo uses (INTERFACE.md): Redis at `REDIS_URL` when set — shared by every
@@ -8,9 +8,13 @@ import { createRedisReplayStore } from '@rfc7523/redis';
  * is still connecting; when Redis does not answer, says so and goes on failing closed (503) until it
  * does.
  */
-export async function replayStoreFor(redisUrl: string | undefined): Promise<{ store: ReplayStore; close(): Promise<void> } | undefined> {
+export async function replayStoreFor(
+  redisUrl: string | undefined,
+  options: Pick<CreateRedisReplayStoreOptions, 'commandTimeout' | 'connectTimeout'> = {},
+): Promise<{ store: ReplayStore; close(): Promise<void> } | undefined> {
   if (redisUrl === undefined) return undefined;
   const handle = createRedisReplayStore(redisUrl, {
+    ...options,
     onError: (error) => process.stderr.write(`replay store: ${error.message}\n`),
   });
   try {

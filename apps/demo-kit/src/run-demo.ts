@@ -33,7 +33,7 @@ export async function runDemo(
   options: DemoSettingsOptions = {},
 ): Promise<RunningDemo> {
   const settings = await demoSettings(env, defaultPort, options);
-  const replay = await replayStoreFor(settings.redisUrl);
+  const replay = await replayStoreFor(settings.redisUrl, options.redis);
   let authorizationServer: AuthorizationServer;
   let app: DemoApp;
   try {

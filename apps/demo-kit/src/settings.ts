@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigurationError, loadTrustConfig, type AuthorizationServerOptions, type Rfc7523Event } from '@rfc7523/core';
+import type { CreateRedisReplayStoreOptions } from '@rfc7523/redis';
 import type { JWK } from 'jose';
 import { DEMO_CONFIG_PATH } from './demo-files.js';
 
@@ -21,6 +22,8 @@ export interface DemoSettingsOptions {
   logEvents?: boolean;
   /** Engine options that win over the environment, for tests (e.g. a fake clock). Default none. */
   overrides?: Partial<AuthorizationServerOptions>;
+  /** Redis replay-store options when `REDIS_URL` is set, for tests (e.g. a longer `commandTimeout`). Default none. */
+  redis?: Pick<CreateRedisReplayStoreOptions, 'commandTimeout' | 'connectTimeout'>;
 }
 
 function logEvent(event: Rfc7523Event): void {

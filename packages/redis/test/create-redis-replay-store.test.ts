@@ -1,20 +1,15 @@
 import { createRedisReplayStore, RedisReplayStore, ReplayStoreUnavailableError } from '@rfc7523/redis';
-import { createServer } from 'node:net';
 import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
 import { eventually, ready } from './support/redis-clients.js';
 
 let redis: RedisServer;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** A port on 127.0.0.1 where nothing listens. */
-function deadPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/**
+ * A port on 127.0.0.1 where nothing listens: port 1 (tcpmux) is privileged and unused, so no other
+ * test's server (all on ephemeral ports) can take it between choosing and connecting.
+ */
+const DEAD_URL = 'redis://127.0.0.1:1';
 
 beforeAll(async () => {
   redis = await startRedisServer();
@@ -71,7 +66,7 @@ describe('createRedisReplayStore', () => {
 
   it('sends connection errors to onError, never crashes, and rejects remember at once while Redis is unreachable', async () => {
     const errors: Error[] = [];
-    const handle = createRedisReplayStore(`redis://127.0.0.1:${await deadPort()}`, {
+    const handle = createRedisReplayStore(DEAD_URL, {
       maxReconnectDelay: 20,
       // Closing between two reconnection attempts leaves ioredis's disconnect timer (default 2000 ms) running.
       redisOptions: { disconnectTimeout: 50 },
@@ -114,7 +109,7 @@ describe('createRedisReplayStore', () => {
     });
 
     it('rejects with ReplayStoreUnavailableError after the timeout when Redis is unreachable, and keeps reconnecting', async () => {
-      const handle = createRedisReplayStore(`redis://127.0.0.1:${await deadPort()}`, {
+      const handle = createRedisReplayStore(DEAD_URL, {
         maxReconnectDelay: 20,
         redisOptions: { disconnectTimeout: 50 },
       });
@@ -129,7 +124,7 @@ describe('createRedisReplayStore', () => {
     });
 
     it('rejects when the handle is closed before the client is ready, or was closed already', async () => {
-      const handle = createRedisReplayStore(`redis://127.0.0.1:${await deadPort()}`, {
+      const handle = createRedisReplayStore(DEAD_URL, {
         maxReconnectDelay: 20,
         redisOptions: { disconnectTimeout: 50 },
       });

@@ -75,8 +75,15 @@ export async function makeInteropKeys(): Promise<InteropKeys> {
  * so that the issuer in its metadata is the discovery URL itself (RFC 8414 §3.3, which openid-client checks).
  */
 export async function startDemo(target: ConformanceTarget, configPath: string): Promise<RunningDemo & { issuer: string }> {
-  const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
-  const demo = await runDemo({ PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, AS_CONFIG: configPath }, 0, target.build, { logEvents: false });
-  return Object.assign(demo, { issuer });
+  // Another test file may take the port between choosing and binding it: then try a fresh one.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const issuer = `http://127.0.0.1:${port}`;
+    try {
+      const demo = await runDemo({ PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, AS_CONFIG: configPath }, 0, target.build, { logEvents: false });
+      return Object.assign(demo, { issuer });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 5) throw err;
+    }
+  }
 }

@@ -100,7 +100,10 @@ describe('explain: each refusal names its rule, reason code and a fix; later che
     ['an exp five minutes past', 'J4', 'expired', /expired at .*mint a fresh one/, () => clientAssertion({ claims: { iat: seconds() - 600, exp: seconds() - 300 } })],
     ['nbf in the future', 'J5', 'not_yet_valid', /nbf is .* in the future/, () => clientAssertion({ claims: { nbf: seconds() + 600, exp: seconds() + 900 } })],
     ['iat in the future', 'J5', 'iat_in_future', /iat is .* in the future/, () => clientAssertion({ claims: { iat: seconds() + 600, exp: seconds() + 660 } })],
-    ['a lifetime of two hours', 'J6', 'lifetime_too_long', /lives 7200 s, more than the 3600 s/, () => clientAssertion({ claims: { exp: seconds() + 7200 } })],
+    ['a lifetime of two hours', 'J6', 'lifetime_too_long', /lives 7200 s, more than the 3600 s/, () => {
+      const t = seconds(); // one reading: iat and exp must not straddle a second boundary
+      return clientAssertion({ claims: { iat: t, exp: t + 7200 } });
+    }],
     ['no jti', 'J7', 'missing_jti', /add a jti/, () => clientAssertion({ omit: ['jti'] })],
     ['an unknown kid', 'J10', 'key_not_found', /header kid "other".*w1 EC P-256/, () => clientAssertion({ header: { kid: 'other' } })],
     ['another key under the registered kid', 'J9', 'signature_invalid', /public half is registered/, () => clientAssertion({}, stranger)],

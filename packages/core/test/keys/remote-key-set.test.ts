@@ -25,12 +25,15 @@ beforeEach(async () => {
 
 afterEach(() => jwksServer.close());
 
-/** A server whose trusted issuer `ci` and client `worker` publish their keys at the test's JWKS endpoint. */
+/**
+ * A server whose trusted issuer `ci` and client `worker` publish their keys at the test's JWKS endpoint.
+ * The fetch timeout runs on the real clock, so it is generous (5 s) wherever a fetch must succeed.
+ */
 function serverWith(options: Partial<AuthorizationServerOptions> = {}): Promise<AuthorizationServer> {
   return makeServer({
     now: clock.now,
     onEvent: (e) => events.push(e),
-    jwksFetch: { timeout: 200 },
+    jwksFetch: { timeout: 5000 },
     trustedIssuers: [{ issuer: 'ci', jwks_uri: jwksServer.uri, allow_any_subject: true }],
     clients: [{ client_id: 'worker', jwks_uri: jwksServer.uri }],
     ...options,
@@ -109,7 +112,7 @@ describe('J10 keys from a jwks_uri', () => {
   });
 
   it('J10 the cooldown is configurable', async () => {
-    const server = await serverWith({ jwksFetch: { timeout: 200, cooldown: 0 } });
+    const server = await serverWith({ jwksFetch: { timeout: 5000, cooldown: 0 } });
     await server.exchange(jwtBearer(await grant(k1)));
     jwksServer.keys = [k1.publicJwk, k2.publicJwk];
     await expect(server.exchange(jwtBearer(await grant(k2)))).resolves.toBeDefined();
@@ -118,12 +121,14 @@ describe('J10 keys from a jwks_uri', () => {
 
   it('J10 a stale key set is refreshed in the background while the cached keys keep answering', async () => {
     let refreshed!: () => void;
-    const secondFetch = new Promise<void>((resolve) => (refreshed = resolve));
+    let failed!: (e: Error) => void;
+    const secondFetch = new Promise<void>((resolve, reject) => ((refreshed = resolve), (failed = reject)));
     const server = await serverWith({
-      jwksFetch: { timeout: 200, cacheMaxAge: 60_000 },
+      jwksFetch: { timeout: 5000, cacheMaxAge: 60_000 },
       onEvent: (e) => {
         events.push(e);
         if (e.type === 'keys.fetched' && events.filter((x) => x.type === 'keys.fetched').length === 2) refreshed();
+        if (e.type === 'keys.fetch_failed') failed(new Error(`the background refresh failed: ${e.reason}`));
       },
     });
     await server.exchange(jwtBearer(await grant(k1)));
@@ -138,7 +143,7 @@ describe('J10 keys from a jwks_uri', () => {
   });
 
   it('J10 keys already cached keep working when the endpoint is down', async () => {
-    const server = await serverWith({ jwksFetch: { timeout: 200, cooldown: 0 } });
+    const server = await serverWith({ jwksFetch: { timeout: 5000, cooldown: 0 } });
     await server.exchange(jwtBearer(await grant(k1)));
     jwksServer.mode = 'fail';
     clock.advance(3600);
@@ -179,7 +184,7 @@ describe('J10 keys from a jwks_uri', () => {
 
   it('J10 a slow endpoint fails the request within the fetch timeout', async () => {
     jwksServer.mode = 'hang';
-    const server = await serverWith();
+    const server = await serverWith({ jwksFetch: { timeout: 200 } });
     // The endpoint never answers: only the engine's fetch timeout (200 ms here) can end this request.
     await expect(server.exchange(jwtBearer(await grant(k1)))).rejects.toMatchObject(unavailable);
     expect(events).toContainEqual({ type: 'keys.fetch_failed', uri: jwksServer.uri, reason: 'timeout' });
@@ -200,10 +205,10 @@ describe('J10 keys from a jwks_uri', () => {
     jwksServer.mode = 'padded';
     const size = Buffer.byteLength(JSON.stringify({ keys: jwksServer.keys }));
     jwksServer.padding = 2048 - size;
-    const exact = await serverWith({ jwksFetch: { timeout: 200, maxBytes: 2048 } });
+    const exact = await serverWith({ jwksFetch: { timeout: 5000, maxBytes: 2048 } });
     await expect(exact.exchange(jwtBearer(await grant(k1)))).resolves.toBeDefined();
     jwksServer.padding = 2049 - size;
-    const over = await serverWith({ jwksFetch: { timeout: 200, maxBytes: 2048 } });
+    const over = await serverWith({ jwksFetch: { timeout: 5000, maxBytes: 2048 } });
     await expect(over.exchange(jwtBearer(await grant(k1)))).rejects.toMatchObject(unavailable);
     expect(events).toContainEqual({ type: 'keys.fetch_failed', uri: jwksServer.uri, reason: 'body larger than 2048 bytes' });
   });
