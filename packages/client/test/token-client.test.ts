@@ -210,17 +210,17 @@ describe('TokenClient: one request in flight per key', () => {
   });
 
   it('concurrent callers for different keys do not wait for each other', async () => {
-    const replies = [deferred<Response>(), deferred<Response>()];
-    let i = 0;
-    server.tokenReply = () => replies[i++]!.promise;
+    // Replies by scope: the two requests may reach the server in either order (signing is asynchronous).
+    const replies = { a: deferred<Response>(), b: deferred<Response>() };
+    server.tokenReply = (request) => replies[request.form.get('scope') as 'a' | 'b'].promise;
     const c = client();
     const a = c.getToken({ scope: 'a' });
     const b = c.getToken({ scope: 'b' });
     await server.tokenRequestsSeen(2);
-    expect(server.tokenRequests).toHaveLength(2);
-    replies[1]!.resolve(jsonResponse(200, { access_token: 'for-b', token_type: 'Bearer', expires_in: 300 }));
+    expect(server.tokenRequests.map((r) => r.form.get('scope')).sort()).toEqual(['a', 'b']);
+    replies.b.resolve(jsonResponse(200, { access_token: 'for-b', token_type: 'Bearer', expires_in: 300 }));
     await expect(b).resolves.toMatchObject({ accessToken: 'for-b' });
-    replies[0]!.resolve(jsonResponse(200, { access_token: 'for-a', token_type: 'Bearer', expires_in: 300 }));
+    replies.a.resolve(jsonResponse(200, { access_token: 'for-a', token_type: 'Bearer', expires_in: 300 }));
     await expect(a).resolves.toMatchObject({ accessToken: 'for-a' });
   });
 
