@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 // Group orders of the NIST curves (SEC 2 §2.4): an ECDSA signature (r, s) also verifies as (r, n - s).
 const ORDERS: Readonly<Record<string, bigint>> = {
@@ -23,5 +23,5 @@ export function signatureDigest(alg: string, signature: Uint8Array): string {
       bytes = Buffer.concat([signature.subarray(0, half), low]);
     }
   }
-  return createHash('sha256').update(bytes).digest('base64url');
+  return hash('sha256', bytes, 'base64url');
 }

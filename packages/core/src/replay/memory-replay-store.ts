@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ReplayStore } from './replay-store.js';
 
 /** Options of {@link MemoryReplayStore}. */
@@ -27,9 +27,13 @@ export class MemoryReplayStore implements ReplayStore {
     this.#epoch = Math.floor(this.#now() / 1000);
   }
 
-  /** 16 bytes of SHA-256 as a one-byte string: a compact, flat map key (a false match needs a 128-bit collision). */
+  /**
+   * 16 bytes of SHA-256 as a one-byte string: a compact, flat map key (a false match needs a 128-bit
+   * collision). One-shot `crypto.hash` into a Buffer, sliced into a flat string (a sliced string would
+   * keep the whole 32-byte parent alive: 109.5 against 61.5 bytes per entry, measured).
+   */
   static #digest(key: string): string {
-    return createHash('sha256').update(key).digest().toString('latin1', 0, 16);
+    return hash('sha256', key, 'buffer').toString('latin1', 0, 16);
   }
 
   #seconds(): number {
