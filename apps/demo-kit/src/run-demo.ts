@@ -35,20 +35,16 @@ export async function runDemo(
   const settings = await demoSettings(env, defaultPort, options);
   const replay = await replayStoreFor(settings.redisUrl, options.redis);
   let authorizationServer: AuthorizationServer;
-  let app: DemoApp;
+  let app: DemoApp | undefined;
+  let server: Server;
   try {
     authorizationServer = await createAuthorizationServer({
       ...settings.options,
       ...(replay === undefined ? {} : { replayStore: replay.store }),
     });
     app = await build(authorizationServer);
-  } catch (err) {
-    await replay?.close();
-    throw err;
-  }
-  const server = createServer(app.handler);
-  server.keepAliveTimeout = 5000;
-  try {
+    server = createServer(app.handler);
+    server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(settings.port, settings.host, () => {
@@ -57,10 +53,12 @@ export async function runDemo(
       });
     });
   } catch (err) {
-    await app.close?.();
+    // Start-up failed: release what was already started (the Redis client would keep the process alive).
+    await app?.close?.();
     await replay?.close();
     throw err;
   }
+  const started = app; // a const, so the close() below sees it as defined
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   return {
@@ -70,7 +68,7 @@ export async function runDemo(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await app.close?.();
+      await started.close?.();
       await replay?.close();
     },
   };

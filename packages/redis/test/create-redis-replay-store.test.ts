@@ -11,6 +11,13 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
  */
 const DEAD_URL = 'redis://127.0.0.1:1';
 
+/**
+ * A store pointed at DEAD_URL that retries quickly. Closing between two reconnection attempts leaves
+ * ioredis's disconnect timer (default 2000 ms) running, hence the short disconnectTimeout.
+ */
+const unreachable = (onError?: (error: Error) => void) =>
+  createRedisReplayStore(DEAD_URL, { maxReconnectDelay: 20, redisOptions: { disconnectTimeout: 50 }, ...(onError ? { onError } : {}) });
+
 beforeAll(async () => {
   redis = await startRedisServer();
 });
@@ -66,14 +73,9 @@ describe('createRedisReplayStore', () => {
 
   it('sends connection errors to onError, never crashes, and rejects remember at once while Redis is unreachable', async () => {
     const errors: Error[] = [];
-    const handle = createRedisReplayStore(DEAD_URL, {
-      maxReconnectDelay: 20,
-      // Closing between two reconnection attempts leaves ioredis's disconnect timer (default 2000 ms) running.
-      redisOptions: { disconnectTimeout: 50 },
-      onError: (error) => {
-        errors.push(error);
-        throw new Error('a throwing listener is ignored');
-      },
+    const handle = unreachable((error) => {
+      errors.push(error);
+      throw new Error('a throwing listener is ignored');
     });
     try {
       expect(await eventually(() => errors.length >= 2)).toBe(true);
@@ -109,10 +111,7 @@ describe('createRedisReplayStore', () => {
     });
 
     it('rejects with ReplayStoreUnavailableError after the timeout when Redis is unreachable, and keeps reconnecting', async () => {
-      const handle = createRedisReplayStore(DEAD_URL, {
-        maxReconnectDelay: 20,
-        redisOptions: { disconnectTimeout: 50 },
-      });
+      const handle = unreachable();
       try {
         const error = await handle.ready(100).catch((err: unknown) => err);
         expect(error).toBeInstanceOf(ReplayStoreUnavailableError);
@@ -124,10 +123,7 @@ describe('createRedisReplayStore', () => {
     });
 
     it('rejects when the handle is closed before the client is ready, or was closed already', async () => {
-      const handle = createRedisReplayStore(DEAD_URL, {
-        maxReconnectDelay: 20,
-        redisOptions: { disconnectTimeout: 50 },
-      });
+      const handle = unreachable();
       const pending = handle.ready(5000);
       await handle.close();
       await expect(pending).rejects.toThrow(/closed/);

@@ -29,12 +29,17 @@ export class Checker {
     return value;
   }
 
-  /** A whole number of seconds within [min, max]. */
-  seconds(value: unknown, field: string, min: number, max: number): number {
+  /** A whole number of `unit` (seconds, milliseconds, bytes) within [min, max]. */
+  wholeNumber(value: unknown, field: string, min: number, max: number, unit: string): number {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.fail(field, `must be a whole number of seconds from ${min} to ${max}`);
+      this.fail(field, `must be a whole number of ${unit} from ${min} to ${max}`);
     }
     return value;
+  }
+
+  /** A whole number of seconds within [min, max]. */
+  seconds(value: unknown, field: string, min: number, max: number): number {
+    return this.wholeNumber(value, field, min, max, 'seconds');
   }
 
   stringArray(value: unknown, field: string): string[] {

@@ -30,11 +30,7 @@ function serverUrl(c: Checker, value: unknown, field: string): string {
 }
 
 function milliseconds(c: Checker, value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 3_600_000) {
-    c.fail(field, 'must be a whole number of milliseconds from 0 to 3600000');
-  }
-  return value;
+  return value === undefined ? fallback : c.wholeNumber(value, field, 0, 3_600_000, 'milliseconds');
 }
 
 /** Validates `createAuthorizationServer` options once; throws a ConfigurationError naming the option. */
@@ -45,14 +41,8 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
   const base = issuer.replace(/\/+$/, '');
   const seconds = (field: 'accessTokenLifetime' | 'clockTolerance' | 'maxAssertionLifetime', min: number, max: number) =>
     o[field] === undefined ? DEFAULTS[field] : c.seconds(o[field], field, min, max);
-  const bytes = (field: 'maxAssertionLength' | 'maxBodyLength') => {
-    const value = o[field];
-    if (value === undefined) return DEFAULTS[field];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1024 || value > 1_048_576) {
-      c.fail(field, 'must be a whole number of bytes from 1024 to 1048576');
-    }
-    return value;
-  };
+  const bytes = (field: 'maxAssertionLength' | 'maxBodyLength') =>
+    o[field] === undefined ? DEFAULTS[field] : c.wholeNumber(o[field], field, 1024, 1_048_576, 'bytes');
   if (o.replayStore !== undefined && typeof o.replayStore?.remember !== 'function') {
     c.fail('replayStore', 'must have a remember(key, expiresAt) method');
   }
@@ -65,10 +55,6 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
   }
   const fetchOptions = o.jwksFetch === undefined ? {} : c.object(o.jwksFetch, 'jwksFetch');
   c.onlyKnown(fetchOptions, 'jwksFetch', ['timeout', 'cooldown', 'cacheMaxAge', 'maxBytes']);
-  const maxBytes = fetchOptions.maxBytes;
-  if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 1024 || maxBytes > 16_777_216)) {
-    c.fail('jwksFetch.maxBytes', 'must be a whole number of bytes from 1024 to 16777216');
-  }
   const resolved: ResolvedOptions = {
     issuer,
     tokenEndpoint: o.tokenEndpoint === undefined ? `${base}/token` : serverUrl(c, o.tokenEndpoint, 'tokenEndpoint'),
@@ -87,7 +73,10 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
       timeout: milliseconds(c, fetchOptions.timeout, 'jwksFetch.timeout', REMOTE_KEY_SET_DEFAULTS.timeout),
       cooldown: milliseconds(c, fetchOptions.cooldown, 'jwksFetch.cooldown', REMOTE_KEY_SET_DEFAULTS.cooldown),
       cacheMaxAge: milliseconds(c, fetchOptions.cacheMaxAge, 'jwksFetch.cacheMaxAge', REMOTE_KEY_SET_DEFAULTS.cacheMaxAge),
-      maxBytes: (maxBytes as number | undefined) ?? REMOTE_KEY_SET_DEFAULTS.maxBytes,
+      maxBytes:
+        fetchOptions.maxBytes === undefined
+          ? REMOTE_KEY_SET_DEFAULTS.maxBytes
+          : c.wholeNumber(fetchOptions.maxBytes, 'jwksFetch.maxBytes', 1024, 16_777_216, 'bytes'),
     },
     grants: o.grants,
     onEvent: o.onEvent,
