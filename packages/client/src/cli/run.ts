@@ -49,8 +49,48 @@ function pick(argv: readonly string[]): { command?: Command; rest: readonly stri
     throw new UsageError(`unknown assertion kind ${JSON.stringify(second)}: use "assert client" or "assert grant"`);
   }
   const command = COMMANDS.find((c) => c.name === first);
-  if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(first)}`);
+  if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(first)}${suggestion(first ?? '')}`);
   return { command, rest: argv.slice(1) };
+}
+
+/** The top-level command words: "assert" stands for both assertion kinds. */
+const COMMAND_WORDS = [...new Set(COMMANDS.map((c) => c.name.split(' ')[0]!))];
+
+/** Levenshtein distance, for "did you mean". Inputs are short command words. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/** `: did you mean "token"?` for a near miss, otherwise the list of commands. */
+function suggestion(word: string): string {
+  const near = COMMAND_WORDS.filter((name) => distance(word.toLowerCase(), name) <= 2);
+  if (near.length > 0) return `: did you mean ${near.map((n) => JSON.stringify(n)).join(' or ')}?`;
+  return `; the commands are ${COMMAND_WORDS.join(', ')}`;
+}
+
+/**
+ * The chain of causes of a failed request, innermost last: `fetch failed: connect ECONNREFUSED 127.0.0.1:1`.
+ * Bounded to a few levels; only `message` and `code` are read, never a stack.
+ */
+function causes(err: unknown): string {
+  const parts: string[] = [];
+  let cause = (err as { cause?: unknown } | null)?.cause;
+  // Duck-typed, not instanceof: errors from Node's own fetch may come from another realm.
+  for (let depth = 0; depth < 4 && typeof (cause as { message?: unknown } | null)?.message === 'string'; depth++) {
+    const { message, code } = cause as { message: string; code?: unknown };
+    const text = typeof code === 'string' && !message.includes(code) ? `${code} ${message}` : message;
+    if (text !== '' && !parts.includes(text)) parts.push(text);
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return parts.length === 0 ? '' : ` (${parts.join(': ')})`;
 }
 
 /** A mistake in what the user gave: a bad option value, a key that is not a private key, an invalid configuration file. */
@@ -70,7 +110,7 @@ function report(io: CliIo, jsonOutput: boolean, name: string, err: unknown): num
     io.err(`rfc7523 ${name}: refused: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}, HTTP ${err.status}`);
     return EXIT.FAILED;
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? `${err.message}${causes(err)}` : String(err);
   if (jsonOutput) io.out(json({ error: err instanceof ClientError ? err.code : 'failed', message }));
   io.err(`rfc7523 ${name}: ${message}`);
   return EXIT.FAILED;

@@ -172,3 +172,29 @@ describe('rfc7523 assert', () => {
     expect(decode(io.output).header.alg).toBe('ES384');
   });
 });
+
+describe('rfc7523: messages that help', () => {
+  it.each([
+    ['tokn', 'did you mean "token"?'],
+    ['asert', 'did you mean "assert"?'],
+    ['frobnicate', 'the commands are keygen, assert, token, explain'],
+  ])('an unknown command %s suggests the real ones', async (word, hint) => {
+    const io = fakeIo();
+    expect(await runCli([word], io)).toBe(2);
+    expect(io.errors).toContain(hint);
+  });
+
+  it('a request that cannot connect shows its cause (ECONNREFUSED and the address)', async () => {
+    const { createServer } = await import('node:net');
+    // A port that was free a moment ago: listen, note it, close, then connect to it.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const io = fakeIo({ 'k.json': JSON.stringify(key.privateJwk) });
+    const argv = ['token', '--issuer', `http://127.0.0.1:${port}`, '--client-id', 'c', '--key', 'k.json'];
+    expect(await runCli(argv, io)).toBe(1);
+    expect(io.errors).toContain('ECONNREFUSED');
+    expect(io.errors).toContain(`127.0.0.1:${port}`);
+  });
+});
