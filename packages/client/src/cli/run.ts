@@ -102,7 +102,7 @@ function report(io: CliIo, jsonOutput: boolean, name: string, err: unknown): num
   if (isInputError(err)) {
     if (jsonOutput) io.out(json({ error: 'usage', message: err.message }));
     io.err(`rfc7523 ${name}: ${err.message}`);
-    if (err instanceof UsageError) io.err(`Run "rfc7523 ${name} --help" for usage.`);
+    if (err instanceof UsageError) io.err(`Run "rfc7523 ${COMMANDS.some((c) => c.name === name) ? `${name} ` : ''}--help" for usage.`);
     return EXIT.USAGE;
   }
   if (err instanceof TokenRequestError) {

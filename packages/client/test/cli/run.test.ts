@@ -182,6 +182,7 @@ describe('rfc7523: messages that help', () => {
     const io = fakeIo();
     expect(await runCli([word], io)).toBe(2);
     expect(io.errors).toContain(hint);
+    expect(io.errors).toContain('Run "rfc7523 --help" for usage.');
   });
 
   it('a request that cannot connect shows its cause (ECONNREFUSED and the address)', async () => {
