@@ -1,10 +1,11 @@
 import { hash } from 'node:crypto';
 
-// Group orders of the NIST curves (SEC 2 §2.4): an ECDSA signature (r, s) also verifies as (r, n - s).
+// Group orders n of the NIST curves (SEC 2 §2.4; copied from `openssl ecparam -name <curve> -param_enc explicit
+// -text`): an ECDSA signature (r, s) also verifies as (r, n - s). P-521's n is 521 bits.
 const ORDERS: Readonly<Record<string, bigint>> = {
   ES256: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
   ES384: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
-  ES512: 0x01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+  ES512: 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
 };
 
 /**

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { signatureDigest } from '../../src/jwt/signature-digest.js';
 import { makeKey, sign } from '../support/fixtures.js';
 
+// From `openssl ecparam -name <curve> -param_enc explicit -text`; test/replay/ecdsa-twin.test.ts checks that
+// twins built with them verify, so a wrong digit here cannot go unnoticed.
 const ORDERS: Record<string, bigint> = {
   ES256: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
   ES384: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
-  ES512: 0x01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
+  ES512: 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n,
 };
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64url');
