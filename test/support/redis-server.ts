@@ -20,16 +20,24 @@ export interface RedisServer {
   readonly url: string;
   /** The TCP port, chosen free at start; kept across {@link restart}. */
   readonly port: number;
+  /** The process id of the running server (changes on {@link restart}); undefined once stopped. */
+  readonly pid: number | undefined;
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. Idempotent. */
   stop(): Promise<void>;
   /** Stops the server, then starts a fresh one (empty data) on the same port and waits until it answers. */
   restart(): Promise<void>;
+  /** Kills the server at once (SIGKILL to its own pid: no shutdown, no last sync to replicas) and waits for it to exit. */
+  crash(): Promise<void>;
 }
 
 /** Options of {@link startRedisServer}. */
 export interface RedisServerOptions {
   /** Milliseconds to wait for the server to answer. Default 10000. */
   startTimeout?: number;
+  /** Further command-line arguments, after the defaults (e.g. `--cluster-enabled yes`). Default none. */
+  args?: readonly string[];
+  /** A configuration file given first on the command line (a sentinel needs one it may rewrite). Default none. */
+  configFile?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -135,7 +143,11 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     process.once('exit', killOnExit);
     const proc = spawn(
       binary as string,
-      ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', ''],
+      [
+        ...(options.configFile === undefined ? [] : [options.configFile]),
+        ...['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', ''],
+        ...(options.args ?? []),
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child = proc;
@@ -184,6 +196,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   return {
     url: `redis://${HOST}:${port}`,
     port,
+    get pid() {
+      return child?.pid;
+    },
     async stop() {
       await stopChild();
       process.removeListener('exit', killOnExit);
@@ -192,6 +207,14 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     async restart() {
       await stopChild();
       await start();
+    },
+    async crash() {
+      const proc = child;
+      child = undefined;
+      if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+      proc.kill('SIGKILL');
+      await exited;
     },
   };
 }

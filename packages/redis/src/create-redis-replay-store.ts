@@ -1,15 +1,22 @@
-import { Redis } from 'ioredis';
-import { MAX_REDIS_TIMEOUT, type CreateRedisReplayStoreOptions } from './options.js';
+import type { Cluster, Redis } from 'ioredis';
+import { connect } from './connect.js';
+import {
+  MAX_REDIS_TIMEOUT,
+  type CreateRedisReplayStoreOptions,
+  type RedisClusterTarget,
+  type RedisSentinelTarget,
+  type RedisTarget,
+} from './options.js';
 import { ReplayStoreUnavailableError } from './errors.js';
 import { RedisReplayStore } from './redis-replay-store.js';
 import { validateCreateOptions } from './validate-options.js';
 
 /** What {@link createRedisReplayStore} returns: a replay store for RFC 7523 §3.7 and the client it owns. */
-export interface RedisReplayStoreHandle {
+export interface RedisReplayStoreHandle<C extends Redis | Cluster = Redis> {
   /** The store, for the engine's `replayStore` option (RFC 7523 §3.7). */
   readonly store: RedisReplayStore;
-  /** The ioredis client it owns, for health checks and metrics. */
-  readonly client: Redis;
+  /** The ioredis client it owns (a `Redis`, or a `Cluster` for a cluster target), for health checks and metrics. */
+  readonly client: C;
   /**
    * Resolves once the client is connected and can take commands; rejects with a
    * `ReplayStoreUnavailableError` when it is not within `timeout` milliseconds (default: the
@@ -34,27 +41,22 @@ async function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
   clearTimeout(timer);
 }
 
-/** First reconnection delay, milliseconds; doubled on each attempt up to `maxReconnectDelay`. */
-const FIRST_RECONNECT_DELAY = 50;
-
 /**
- * Connects to Redis at `url` (`redis://` or `rediss://`) with settings safe for a replay store
- * (RFC 7523 §3.7, OIDC Core §9): no offline queue and at most one retry per command, so a request
- * never waits for a Redis that is down; each connection attempt bounded by `connectTimeout` (default
- * 2000 ms); reconnection forever with backoff capped at `maxReconnectDelay` (default 2000 ms), so
- * requests succeed again by themselves when Redis returns; connection errors go to `onError` and never
- * crash the process. Validates the options once; throws a `ConfigurationError` naming the option.
+ * Connects to `target` — a `redis://` / `rediss://` URL, a Redis Cluster (`{ cluster: [seed URLs] }`)
+ * or a Sentinel-managed master (`{ sentinels: ['host:port', …], name }`) — with settings safe for a
+ * replay store (RFC 7523 §3.7, OIDC Core §9): no offline queue and at most one retry per command, so a
+ * request never waits for a Redis that is down; each connection attempt bounded by `connectTimeout`
+ * (default 2000 ms); reconnection forever with backoff capped at `maxReconnectDelay` (default 2000 ms),
+ * so requests succeed again by themselves when Redis returns or a failover completes; connection
+ * errors go to `onError` and never crash the process. Validates the options once; throws a
+ * `ConfigurationError` naming the option.
  */
-export function createRedisReplayStore(url: string, options?: CreateRedisReplayStoreOptions): RedisReplayStoreHandle {
-  const o = validateCreateOptions(url, options);
-  const client = new Redis(url, {
-    ...o.redisOptions,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: o.connectTimeout,
-    lazyConnect: false,
-    retryStrategy: (times) => Math.min(FIRST_RECONNECT_DELAY * 2 ** Math.min(times - 1, 16), o.maxReconnectDelay),
-  });
+export function createRedisReplayStore(url: string | RedisSentinelTarget, options?: CreateRedisReplayStoreOptions): RedisReplayStoreHandle<Redis>;
+export function createRedisReplayStore(cluster: RedisClusterTarget, options?: CreateRedisReplayStoreOptions): RedisReplayStoreHandle<Cluster>;
+export function createRedisReplayStore(target: RedisTarget, options?: CreateRedisReplayStoreOptions): RedisReplayStoreHandle<Redis | Cluster>;
+export function createRedisReplayStore(target: RedisTarget, options?: CreateRedisReplayStoreOptions): RedisReplayStoreHandle<Redis | Cluster> {
+  const o = validateCreateOptions(target, options);
+  const client = connect(o);
   client.on('error', (error: Error) => {
     try {
       o.onError?.(error);
@@ -62,13 +64,20 @@ export function createRedisReplayStore(url: string, options?: CreateRedisReplayS
       // A listener's failure must not turn a Redis outage into a crash.
     }
   });
-  const store = new RedisReplayStore({ client, keyPrefix: o.keyPrefix, commandTimeout: o.commandTimeout, now: o.now });
+  const store = new RedisReplayStore({
+    client,
+    keyPrefix: o.keyPrefix,
+    commandTimeout: o.commandTimeout,
+    now: o.now,
+    waitForReplicas: o.waitForReplicas,
+    ...(o.waitForReplicas > 0 ? { waitTimeout: o.waitTimeout } : {}),
+  });
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const ended = new Promise<void>((resolve) => (client.status === 'end' ? resolve() : client.once('end', resolve)));
       if (client.status === 'ready') {
-        await bounded(client.quit(), o.commandTimeout);
+        await bounded((client as Redis).quit(), o.commandTimeout);
         await bounded(ended, o.commandTimeout);
       }
       if (client.status === 'end') return;

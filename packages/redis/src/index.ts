@@ -6,6 +6,9 @@ export {
   type RedisReplayStoreOptions,
   type CreateRedisReplayStoreOptions,
   type RedisReplayClient,
+  type RedisTarget,
+  type RedisClusterTarget,
+  type RedisSentinelTarget,
 } from './options.js';
 export { ReplayStoreError, ReplayStoreTimeoutError, ReplayStoreUnavailableError, type ReplayStoreErrorCode } from './errors.js';
 export type { ReplayStore } from '@rfc7523/core';

@@ -1,4 +1,4 @@
-import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 
 /**
  * The ioredis client a replay store writes through (RFC 7523 §3.7): standalone or cluster, either
@@ -20,6 +20,8 @@ export const REDIS_REPLAY_STORE_DEFAULTS = Object.freeze({
   connectTimeout: 2000,
   /** Milliseconds: the longest wait between two reconnection attempts (`createRedisReplayStore`). */
   maxReconnectDelay: 2000,
+  /** Replicas that must acknowledge each write before `remember` resolves; 0: do not wait (asynchronous replication). */
+  waitForReplicas: 0,
 });
 
 /** Largest `commandTimeout`, `connectTimeout` and `maxReconnectDelay` accepted: 60000 milliseconds (RFC 7523 §3.7 store). */
@@ -39,6 +41,46 @@ export interface RedisReplayStoreOptions {
   commandTimeout?: number;
   /** Clock, milliseconds since the epoch; only sets the shortest expiry (now + 1 s). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Durability of a remembered assertion (RFC 7523 §3.7 across a failover): after each successful
+   * `SET … NX`, send `WAIT <waitForReplicas> <waitTimeout>` on the same connection (same cluster
+   * node) and resolve `true` only when at least that many replicas acknowledged the write; otherwise
+   * reject with a `ReplayStoreUnavailableError` (the request answers 503 and the assertion stays used
+   * up). Replication is asynchronous without it: a master that dies right after answering can take
+   * the entry with it, and a promoted replica then accepts that assertion once more. 0 to 16;
+   * default 0 (do not wait).
+   */
+  waitForReplicas?: number;
+  /**
+   * Milliseconds `WAIT` may block for the replicas' acknowledgements, 1–60000 and below
+   * `commandTimeout`. Default: half of `commandTimeout` (500 ms with the defaults). Only with
+   * `waitForReplicas` ≥ 1.
+   */
+  waitTimeout?: number;
+}
+
+/**
+ * Where {@link createRedisReplayStore} connects (RFC 7523 §3.7 shared replay store): a `redis://` or
+ * `rediss://` URL of one Redis, a Redis Cluster ({@link RedisClusterTarget}) or a master found through
+ * Redis Sentinel ({@link RedisSentinelTarget}). No default.
+ */
+export type RedisTarget = string | RedisClusterTarget | RedisSentinelTarget;
+
+/** A Redis Cluster (RFC 7523 §3.7 store): seed nodes; the client discovers the others and follows MOVED/ASK. */
+export interface RedisClusterTarget {
+  /**
+   * `redis://host:port` (or `rediss://`) URLs of one or more cluster nodes; a user and password in
+   * the first URL apply to every node. Required, non-empty.
+   */
+  cluster: readonly string[];
+}
+
+/** A master found through Redis Sentinel (RFC 7523 §3.7 store); the client follows failovers. */
+export interface RedisSentinelTarget {
+  /** `host:port` strings (or `{ host, port }`) of the sentinels. Required, non-empty. */
+  sentinels: readonly (string | { host: string; port: number })[];
+  /** The master group name the sentinels monitor (`sentinel monitor <name> …`). Required. */
+  name: string;
 }
 
 /** Options of {@link createRedisReplayStore} (RFC 7523 §3.7, OIDC Core §9): the store's, without `client`, plus connection settings. */
@@ -58,4 +100,10 @@ export interface CreateRedisReplayStoreOptions extends Omit<RedisReplayStoreOpti
    * not appear here. Default none.
    */
   redisOptions?: RedisOptions;
+  /**
+   * Further ioredis `Cluster` options, for a {@link RedisClusterTarget} only (`natMap`, `slotsRefreshTimeout`,
+   * …). `enableOfflineQueue`, `clusterRetryStrategy`, `lazyConnect` and `redisOptions` are set by
+   * `createRedisReplayStore` (node options go in `redisOptions`). Default none.
+   */
+  clusterOptions?: Omit<ClusterOptions, 'redisOptions'>;
 }
