@@ -1,0 +1,32 @@
+import { endpointPaths, type AuthorizationServer } from '@rfc7523/core';
+import type { FastifyInstance } from 'fastify';
+import { oauthErrorHandler } from './error-handler.js';
+import { FORM, formBodyParser } from './form-parser.js';
+import { jwksHandler, metadataHandler, tokenEndpoint } from './hooks.js';
+
+/** Options of {@link authorizationServerRoutes}. */
+export interface AuthorizationServerRoutesOptions {
+  /** The engine made once with `createAuthorizationServer`. */
+  server: AuthorizationServer;
+}
+
+/**
+ * An encapsulated Fastify plugin with the token endpoint (every method, so a wrong one gets the engine's
+ * 405), the RFC 8414 §3 metadata and the JWKS at the paths of the server's URLs (e.g. `/token`,
+ * `/.well-known/oauth-authorization-server`, `/jwks`). In its own context it reads only the form, up to
+ * `maxBodyLength` bytes (413 beyond, SPEC R8), and leaves any other body unread for the engine to refuse
+ * as 400 `invalid_request` (SPEC R7) instead of Fastify's 415. `fastifyRfc7523` registers it (`routes`).
+ */
+export async function authorizationServerRoutes(instance: FastifyInstance, options: AuthorizationServerRoutesOptions): Promise<void> {
+  const { server } = options;
+  const paths = endpointPaths(server);
+  instance.setErrorHandler(oauthErrorHandler(server));
+  instance.removeAllContentTypeParsers();
+  instance.addContentTypeParser(FORM, formBodyParser(server.maxBodyLength));
+  instance.addContentTypeParser('*', function leaveUnread(_request, _payload, done) {
+    done(null, undefined);
+  });
+  instance.all(paths.token, tokenEndpoint(server));
+  instance.get(paths.metadata, metadataHandler(server));
+  instance.get(paths.jwks, jwksHandler(server));
+}
