@@ -8,7 +8,7 @@ export type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey>;
 
 /** Timing of `jwks_uri` fetches (SPEC J10). All durations in milliseconds. */
 export interface RemoteKeySetOptions {
-  /** Abort a fetch after this long. Default 5000 ms. */
+  /** Abort a fetch — connect, headers and the whole body — after this long. Default 5000 ms. */
   timeout?: number;
   /** At most one refetch per this period, whatever the cause. Default 30000 ms. */
   cooldown?: number;
@@ -50,7 +50,7 @@ export function localKeySet(keys: readonly unknown[]): LocalSet {
 }
 
 /**
- * A `jwks_uri` key set (OIDC Core §10.1): fetched with a bounded timeout, cached, refreshed in the
+ * A `jwks_uri` key set (OIDC Core §10.1): fetched under one deadline (connect, headers and body), cached, refreshed in the
  * background once stale, refetched on an unknown `kid` at most once per cooldown with one fetch in
  * flight, and keeping the previous keys while the endpoint is down.
  */
@@ -108,14 +108,22 @@ export class RemoteKeySet {
 
   async #fetch(): Promise<void> {
     this.#attemptedAt = this.#now();
+    const { timeout } = this.#options;
+    // One deadline over connect, headers and body. Our own timer holds the controller, so neither can be
+    // garbage-collected before it fires: a signal handed only to fetch can be (nodejs/node#55428,
+    // undici#4068), and then a body trickled a byte at a time would hold the fetch for a minute.
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new DOMException(`no complete response within ${timeout} ms`, 'TimeoutError');
+        controller.abort(err);
+        reject(err);
+      }, timeout);
+    });
     try {
-      const response = await fetch(this.#uri, {
-        headers: { accept: 'application/json, application/jwk-set+json' },
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.#options.timeout),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const body = JSON.parse(await readLimitedText(response, this.#options.maxBytes)) as JSONWebKeySet;
+      const text = await Promise.race([this.#download(controller.signal), deadline]);
+      const body = JSON.parse(text) as JSONWebKeySet;
       if (typeof body !== 'object' || body === null || !Array.isArray(body.keys)) throw new Error('not a JWK Set');
       this.#local = localKeySet(body.keys);
       this.#fetchedAt = this.#now();
@@ -125,6 +133,24 @@ export class RemoteKeySet {
       const { name, message } = (err ?? {}) as { name?: unknown; message?: unknown };
       const reason = name === 'TimeoutError' ? 'timeout' : typeof message === 'string' ? message : 'failed';
       this.#emit({ type: 'keys.fetch_failed', uri: this.#uri, reason });
+    } finally {
+      clearTimeout(timer);
+      // Ends a download the deadline abandoned; a no-op after a complete one.
+      controller.abort();
     }
+  }
+
+  /** GET the key set and read its body, both under `signal`. */
+  async #download(signal: AbortSignal): Promise<string> {
+    const response = await fetch(this.#uri, {
+      headers: { accept: 'application/json, application/jwk-set+json' },
+      redirect: 'error',
+      signal,
+    });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => {});
+      throw new Error(`HTTP ${response.status}`);
+    }
+    return readLimitedText(response, this.#options.maxBytes, signal);
   }
 }

@@ -1,13 +1,14 @@
 /**
  * A real JWKS endpoint on 127.0.0.1, port 0, whose behaviour the test controls: serve a key set
  * (rotate it by assigning a new one), answer 500, never answer (to exercise the fetch timeout), pad
- * the set with whitespace to `padding` bytes, or stream whitespace without end (to exercise the body cap).
+ * the set with whitespace to `padding` bytes, stream whitespace without end (to exercise the body cap), or
+ * send headers and then trickle one byte a second (to exercise the whole-fetch deadline).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 
-export type JwksMode = 'serve' | 'fail' | 'hang' | 'not-json' | 'not-a-set' | 'redirect' | 'padded' | 'endless';
+export type JwksMode = 'serve' | 'fail' | 'hang' | 'not-json' | 'not-a-set' | 'redirect' | 'padded' | 'endless' | 'trickle';
 
 export interface JwksServer {
   /** `http://127.0.0.1:<port>/jwks.json` */
@@ -21,6 +22,8 @@ export interface JwksServer {
   readonly streamed: number;
   /** Requests received so far. */
   readonly requests: number;
+  /** `trickle` responses whose connection the client has closed. */
+  readonly trickleClosed: number;
   /** Responses held open in `hang` mode; released on close. */
   close(): Promise<void>;
 }
@@ -30,6 +33,7 @@ export async function startJwksServer(keys: JWK[] = []): Promise<JwksServer> {
   const hanging = new Set<ServerResponse>();
   const state = { keys, mode: 'serve' as JwksMode, padding: 0 };
   let streamed = 0;
+  let trickleClosed = 0;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     requests++;
     req.resume();
@@ -67,6 +71,19 @@ export async function startJwksServer(keys: JWK[] = []): Promise<JwksServer> {
         pump();
         return;
       }
+      case 'trickle': {
+        // Headers at once, then a byte of whitespace a second: each byte resets any idle timer.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"keys":[]');
+        const timer = setInterval(() => res.write(' '), 1000);
+        res.on('close', () => {
+          clearInterval(timer);
+          hanging.delete(res);
+          trickleClosed++;
+        });
+        hanging.add(res);
+        return;
+      }
       case 'not-a-set':
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: 'nope' }));
         return;
@@ -101,6 +118,9 @@ export async function startJwksServer(keys: JWK[] = []): Promise<JwksServer> {
     },
     get requests() {
       return requests;
+    },
+    get trickleClosed() {
+      return trickleClosed;
     },
     close: () =>
       new Promise<void>((resolve) => {
