@@ -31,6 +31,17 @@ export interface IssuerEntry {
 }
 
 const ALL_ALGORITHMS: ReadonlySet<string> = new Set(ASSERTION_ALGORITHMS);
+const ED25519_NAMES: ReadonlySet<string> = new Set(['EdDSA', 'Ed25519']);
+
+/**
+ * The algorithms a client pinned with `token_endpoint_auth_signing_alg` may use (OIDC Registration §2):
+ * that one, except that `EdDSA` and `Ed25519` are two names of one algorithm for an Ed25519 key (RFC 9864
+ * §2; SPEC J9), so pinning either accepts both — openid-client 6 sends `Ed25519`.
+ */
+export function pinnedAlgorithms(alg: string | undefined): ReadonlySet<string> {
+  if (alg === undefined) return ALL_ALGORITHMS;
+  return ED25519_NAMES.has(alg) ? ED25519_NAMES : new Set([alg]);
+}
 
 /** Splits a space-separated scope string into a set (RFC 6749 §3.3). */
 export function scopeSet(scope: string | undefined): Set<string> {
@@ -67,7 +78,7 @@ export class Registry {
         clientId: meta.client_id,
         metadata,
         resolveKey: resolver(meta),
-        algorithms: meta.token_endpoint_auth_signing_alg ? new Set([meta.token_endpoint_auth_signing_alg]) : ALL_ALGORITHMS,
+        algorithms: pinnedAlgorithms(meta.token_endpoint_auth_signing_alg),
         grantTypes: new Set(meta.grant_types ?? [CLIENT_CREDENTIALS_GRANT_TYPE]),
         scope: scopeSet(meta.scope),
         maxLifetime: meta.max_assertion_lifetime ?? maxLifetime,

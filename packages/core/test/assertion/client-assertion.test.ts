@@ -230,6 +230,27 @@ describe('client authentication with a JWT assertion (private_key_jwt)', () => {
       const other = await sign(workerEd, clientClaims(clock, 'strict'), { typ: 'client-authentication+jwt' });
       await expect(server.authenticateClient(clientCredentials(other))).rejects.toMatchObject(invalidClient('alg_not_allowed'));
     });
+
+    it('J9 a client pinned to EdDSA accepts Ed25519 for the same key, and one pinned to Ed25519 accepts EdDSA (RFC 9864)', async () => {
+      const edKey = await makeKey('EdDSA', 'ed');
+      const ecKey = await makeKey('ES256', 'ec');
+      const pinned = await makeServer({
+        now: clock.now,
+        clients: [
+          { client_id: 'eddsa', jwks: jwks(edKey, ecKey), token_endpoint_auth_signing_alg: 'EdDSA' },
+          { client_id: 'ed25519', jwks: jwks(edKey, ecKey), token_endpoint_auth_signing_alg: 'Ed25519' },
+        ],
+      });
+      for (const clientId of ['eddsa', 'ed25519']) {
+        for (const alg of ['EdDSA', 'Ed25519']) {
+          const token = await sign(edKey, clientClaims(clock, clientId), { alg });
+          await expect(pinned.authenticateClient(clientCredentials(token))).resolves.toMatchObject({ clientId });
+        }
+        // The pin still refuses every other algorithm.
+        const es256 = await sign(ecKey, clientClaims(clock, clientId));
+        await expect(pinned.authenticateClient(clientCredentials(es256))).rejects.toMatchObject(invalidClient('alg_not_allowed'));
+      }
+    });
   });
 
   describe('J12 explicit typing', () => {
