@@ -4,7 +4,7 @@ export const CLIENT_ASSERTION_TYP = 'client-authentication+jwt';
 /** Default lifetime of an assertion, seconds: short, since it is used once (RFC 7523 §3 item 4). */
 export const DEFAULT_ASSERTION_LIFETIME = 60;
 
-/** Longest lifetime an assertion may be given, seconds (1 day; servers refuse over 1 hour by default, SPEC J6). */
+/** Longest lifetime an assertion may be given, seconds (1 day; servers refuse over 1 hour by default, rule J6). */
 export const MAX_ASSERTION_LIFETIME = 86_400;
 
 /** Path of RFC 8414 metadata, inserted between the host and the path of the issuer (RFC 8414 §3). */

@@ -22,14 +22,14 @@ export interface GrantAssertionOptions {
   kid?: string;
   /**
    * A `scope` claim (RFC 8693 §4.2 style), space-separated, for servers that read one. This suite's
-   * engine ignores it (SPEC J8): send the scope as the request's `scope` parameter. Default none.
+   * engine ignores it (rule J8): send the scope as the request's `scope` parameter. Default none.
    */
   scope?: string | readonly string[];
   /** Further claims (RFC 7523 §3 item 8); may not set `iss`, `sub`, `aud`, `exp`, `iat` or `jti`. Default none. */
   claims?: Readonly<Record<string, unknown>>;
   /** Seconds from `iat` to `exp` (RFC 7523 §3 item 4), 1 to 86400. Default 60. */
   lifetime?: number;
-  /** `typ` header (RFC 8725 §3.11); `null` sends none. Never `client-authentication+jwt` (SPEC J12). Default `JWT`. */
+  /** `typ` header (RFC 8725 §3.11); `null` sends none. Never `client-authentication+jwt` (rule J12). Default `JWT`. */
   typ?: string | null;
   /** Clock, milliseconds since the epoch. Default `Date.now`. For tests. */
   now?: () => number;
@@ -58,7 +58,7 @@ export async function createGrantAssertion(options: GrantAssertionOptions): Prom
   for (const name of REGISTERED) if (name in extra) badOption('claims', `must not set "${name}"; use the option that sets it`);
   const lifetime = wholeNumber(o.lifetime, 'lifetime', DEFAULT_ASSERTION_LIFETIME, 1, MAX_ASSERTION_LIFETIME, 'seconds');
   if (o.typ !== undefined && o.typ !== null && (typeof o.typ !== 'string' || o.typ.length === 0)) badOption('typ', 'must be a non-empty string or null');
-  if (typeof o.typ === 'string' && /client-authentication\+jwt$/i.test(o.typ)) badOption('typ', 'must not be client-authentication+jwt on a grant (SPEC J12)');
+  if (typeof o.typ === 'string' && /client-authentication\+jwt$/i.test(o.typ)) badOption('typ', 'must not be client-authentication+jwt on a grant (rule J12)');
   const now = optionalFunction<() => number>(o.now, 'now', Date.now);
   const template: AssertionTemplate = {
     signingKey: await importSigningKey(o.key, o.alg, o.kid),

@@ -9,7 +9,7 @@ import { badOption } from './lib/checks.js';
  */
 export type SigningKeyInput = JWK | string | CryptoKey | KeyObject;
 
-/** One of the asymmetric JWS algorithms the engine accepts (SPEC J9, RFC 8725 §3.1). */
+/** One of the asymmetric JWS algorithms the engine accepts (rule J9, RFC 8725 §3.1). */
 export type SigningAlgorithm = AssertionAlgorithm;
 
 /** A key ready to sign: imported once, with the algorithm and key ID its assertions carry. */
@@ -22,7 +22,7 @@ export interface SigningKey {
   readonly kid: string | undefined;
 }
 
-/** Smallest RSA modulus accepted, bits (SPEC J9, RFC 8725 §3.5). */
+/** Smallest RSA modulus accepted, bits (rule J9, RFC 8725 §3.5). */
 const MIN_RSA_BITS = 2048;
 const CURVE_ALGS: Readonly<Record<string, SigningAlgorithm>> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
 const NODE_CURVES: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };

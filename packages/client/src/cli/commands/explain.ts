@@ -9,14 +9,14 @@ import type { CliIo } from '../io.js';
 const HELP = `Usage: rfc7523 explain --config FILE --issuer URL [options] <assertion>
 
 Says why an authorization server built from a trust configuration would accept or refuse an
-assertion: every check of SPEC.md in the order the engine makes them, each passed, failed (with
+assertion: every check of docs/rules.md in the order the engine makes them, each passed, failed (with
 its reason code and a fix in plain words) or not reached. Runs the engine itself, with a replay
 store that never remembers, so the assertion's jti is NOT used up and it can still be sent.
 
 <assertion> is the JWT itself, @FILE to read it from a file, or - for standard input.
 
 Options:
-  --config FILE         the trust configuration file (INTERFACE.md), as the server loads it
+  --config FILE         the trust configuration file (docs/configuration.md), as the server loads it
   --issuer URL          the server's issuer identifier, e.g. http://localhost:3000
   --token-endpoint URL  the server's token endpoint                 default ISSUER/token
   --use client|grant    explain it as a client assertion (private_key_jwt) or as a jwt-bearer grant
@@ -58,10 +58,10 @@ function printText(io: CliIo, e: Explanation, issuer: string, configPath: string
   }
 }
 
-/** `rfc7523 explain`: every SPEC rule an assertion passes or fails, without using it up. */
+/** `rfc7523 explain`: every rule (docs/rules.md) an assertion passes or fails, without using it up. */
 export const explainCommand: Command = {
   name: 'explain',
-  summary: 'say which SPEC rules an assertion passes or fails, and how to fix it (never uses it up)',
+  summary: 'say which rules (docs/rules.md) an assertion passes or fails, and how to fix it (never uses it up)',
   help: HELP,
   options: {
     config: { type: 'string' },

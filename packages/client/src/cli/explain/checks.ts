@@ -4,14 +4,14 @@ import type { ReasonCode } from '@rfc7523/core';
 export type ExplainUse = 'client' | 'grant';
 
 /**
- * One check the engine makes, in the engine's order, with the SPEC rule it enforces and the reason
+ * One check the engine makes, in the engine's order, with the rule it enforces (docs/rules.md) and the reason
  * codes (ReasonCode in @rfc7523/core) it fails with. Where a reason code is shared by several checks
  * (`missing_claim`, `invalid_claim`), the refusal's `claim` (OAuthError `claim`) tells them apart.
  */
 export interface CheckStep {
   /** Stable name of the check. */
   readonly id: string;
-  /** SPEC.md rule id, e.g. `J3`. */
+  /** docs/rules.md rule id, e.g. `J3`. */
   readonly rule: string;
   /** What passing means, in plain words. */
   readonly check: string;

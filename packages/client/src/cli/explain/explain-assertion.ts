@@ -15,7 +15,7 @@ import { fixFor, maxLifetime, type FixContext } from './fixes.js';
 export interface ExplainInput {
   /** The assertion, compact JWS. */
   readonly assertion: string;
-  /** The trust configuration (INTERFACE.md), loaded. */
+  /** The trust configuration (docs/configuration.md), loaded. */
   readonly config: TrustConfig;
   /** Where it was loaded from, for the fix texts. */
   readonly configPath: string;
@@ -25,9 +25,9 @@ export interface ExplainInput {
   readonly tokenEndpoint?: string;
   /** Client authentication or grant. Default: guessed (see {@link chooseUse}). */
   readonly use?: ExplainUse;
-  /** A `client_id` parameter to send along (client use only, SPEC R5). */
+  /** A `client_id` parameter to send along (client use only, rule R5). */
   readonly clientId?: string;
-  /** A `scope` parameter to send along (grant use only, SPEC R10). */
+  /** A `scope` parameter to send along (grant use only, rule R10). */
   readonly scope?: string;
   /** Clock, milliseconds since the epoch. Default `Date.now`. */
   readonly now?: () => number;
@@ -35,7 +35,7 @@ export interface ExplainInput {
 
 /** One check and how the assertion fared. */
 export interface CheckResult {
-  /** SPEC.md rule id. */
+  /** docs/rules.md rule id. */
   readonly rule: string;
   /** What passing means. */
   readonly check: string;
@@ -56,7 +56,7 @@ export interface Explanation {
   readonly useChosenBy: string;
   /** `pass`: the server would accept the assertion (once). */
   readonly verdict: 'pass' | 'fail';
-  /** On failure: the RFC 6749 error, HTTP status, reason code and SPEC rule. */
+  /** On failure: the RFC 6749 error, HTTP status, reason code and rule id (docs/rules.md). */
   readonly error?: string;
   readonly status?: number;
   readonly reason?: string;
@@ -66,7 +66,7 @@ export interface Explanation {
   readonly claims?: Readonly<Record<string, unknown>>;
 }
 
-/** A replay store that never remembers: every assertion looks unused, and explaining one never uses it up (SPEC J7). */
+/** A replay store that never remembers: every assertion looks unused, and explaining one never uses it up (rule J7). */
 const NEVER_REMEMBERS: ReplayStore = { remember: async () => true };
 
 const REPLAY_NOTE = 'explain never records nor looks up jti; the live server refuses a second use';
@@ -157,7 +157,7 @@ export async function explainAssertion(input: ExplainInput): Promise<Explanation
   }
   if (failure !== undefined && failed === undefined) {
     // A refusal no check here knows of (a new rule in the engine): show it rather than hide it.
-    checks.push({ rule: '?', check: 'a check explain does not know yet', result: 'fail', reason: failure.reason, ...(failure.detail === undefined ? {} : { detail: failure.detail }), fix: 'see SPEC.md for this reason code' });
+    checks.push({ rule: '?', check: 'a check explain does not know yet', result: 'fail', reason: failure.reason, ...(failure.detail === undefined ? {} : { detail: failure.detail }), fix: 'see docs/rules.md for this reason code' });
   }
   return {
     use,

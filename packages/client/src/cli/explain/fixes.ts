@@ -26,7 +26,7 @@ function issuerOf(ctx: FixContext) {
   return ctx.config.trustedIssuers.find((t) => t.issuer === ctx.claims.iss);
 }
 
-/** Longest lifetime the registration accepts, seconds (SPEC J6). */
+/** Longest lifetime the registration accepts, seconds (rule J6). */
 export function maxLifetime(ctx: FixContext): number {
   const entry = ctx.use === 'client' ? clientOf(ctx) : issuerOf(ctx);
   return entry?.max_assertion_lifetime ?? ctx.config.maxAssertionLifetime ?? DEFAULTS.maxAssertionLifetime;
@@ -115,6 +115,6 @@ export function fixFor(stepId: string, reason: string, ctx: FixContext): string 
     case 'replay':
       return 'mint a new assertion for every request';
     default:
-      return 'see SPEC.md for this rule';
+      return 'see docs/rules.md for this rule';
   }
 }
