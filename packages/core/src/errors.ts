@@ -52,6 +52,7 @@ export type ReasonCode =
   | 'iss_mismatch'
   | 'sub_mismatch'
   | 'sub_not_allowed'
+  | 'sub_invalid'
   | 'untrusted_issuer'
   | 'aud_mismatch'
   | 'expired'

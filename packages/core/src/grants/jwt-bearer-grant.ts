@@ -22,6 +22,25 @@ export interface VerifiedGrant {
 
 const USE = 'authorization_grant';
 
+/** Longest grant subject accepted, in characters (Unicode code points). SPEC W5. */
+export const MAX_SUBJECT_LENGTH = 255;
+
+// C0 controls, DEL and C1 controls.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Why a grant's `sub` cannot become an access token's subject, or undefined when it can (SPEC W5
+ * decision): empty, longer than {@link MAX_SUBJECT_LENGTH} characters, with control characters, or equal
+ * to a registered `client_id` — a user's token must not be mistaken for a client's (RFC 9068 §5).
+ */
+function subjectProblem(sub: string, registry: Registry): string | undefined {
+  if (sub.length === 0) return 'sub is empty';
+  if (CONTROL_CHARACTERS.test(sub)) return 'sub contains control characters';
+  if (sub.length > MAX_SUBJECT_LENGTH && [...sub].length > MAX_SUBJECT_LENGTH) return `sub is longer than ${MAX_SUBJECT_LENGTH} characters`;
+  if (registry.clients.has(sub)) return 'sub equals a registered client_id';
+  return undefined;
+}
+
 /**
  * The JWT bearer authorization grant (RFC 7523 §2.1, §3; RFC 7521 §4.1): the assertion must come
  * from a trusted issuer, with that issuer's key, for a subject it may assert; failures are `invalid_grant`.
@@ -64,8 +83,11 @@ export class JwtBearerGrant implements GrantHandler {
       algorithms: this.verifier.algorithms,
       maxLifetime: trusted.maxLifetime,
       requireJti: trusted.requireJti,
-      // Checked after the signature, so a scope typo neither burns the assertion nor tells strangers our ceilings.
+      // Checked after the signature, so a scope typo neither burns the assertion nor tells strangers our
+      // ceilings, and only a trusted issuer can probe which client_ids are registered.
       beforeUse: () => {
+        const problem = subjectProblem(sub, this.registry);
+        if (problem !== undefined) throw this.verifier.reject(USE, 'sub_invalid', problem, { issuer: iss, claim: 'sub' });
         scope = grantScope(requested, allowed);
       },
     });

@@ -139,6 +139,21 @@ describe('the jwt-bearer grant (RFC 7523 §2.1, §3.1)', () => {
       await expect(server.exchange(jwtBearer(token))).rejects.toMatchObject(invalidGrant('sub_not_allowed'));
     });
 
+    it('W5 refuses an allow_any_subject grant whose sub is a registered client_id, empty, over 255 characters or with control characters', async () => {
+      for (const subject of ['worker', 'cc-only', '', 'a'.repeat(256), '😀'.repeat(256), 'bob\n', 'bob\u0000', 'bob\u007f', 'bob\u0085', '\tbob']) {
+        const token = await batch({}, subject);
+        await expect(server.exchange(jwtBearer(token))).rejects.toMatchObject({ ...invalidGrant('sub_invalid'), claim: 'sub' });
+        await expect(server.verifyGrant(jwtBearer(token))).rejects.toMatchObject(invalidGrant('sub_invalid'));
+      }
+    });
+
+    it('W5 accepts a sub of exactly 255 characters (code points), and one that only resembles a client_id', async () => {
+      for (const subject of ['a'.repeat(255), '😀'.repeat(255), 'Worker', 'worker ', 'bob smith', 'zoë']) {
+        const body = await server.exchange(jwtBearer(await batch({}, subject)));
+        expect(payloadOf(body.access_token).sub).toBe(subject);
+      }
+    });
+
     it('J2 rejects a grant without sub, or with a non-string sub', async () => {
       await expect(server.exchange(jwtBearer(await ci({ sub: undefined })))).rejects.toMatchObject(invalidGrant('missing_claim'));
       await expect(server.exchange(jwtBearer(await ci({ sub: 42 })))).rejects.toMatchObject(invalidGrant('missing_claim'));
