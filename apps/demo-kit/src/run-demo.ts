@@ -3,9 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { createAuthorizationServer, type AuthorizationServer } from '@rfc7523/core';
 import { demoSettings, type DemoSettingsOptions } from './settings.js';
 import { replayStoreFor } from './replay-store.js';
+import { replayStoreReadiness, withHealth, type Readiness, type ReadinessCheck } from './health.js';
+import { serverTimeouts, type ServerTimeouts } from './server-timeouts.js';
+import { drainServer, shutdownTimeout } from './shutdown.js';
 
 /** What a demo app gives the runner: its request listener and how to shut it down. */
 export interface DemoApp {
+  /**
+   * The app's request listener. `GET /healthz` and `GET /readyz` never reach it: the runner answers
+   * them (see `withHealth`), so an app gets them without code of its own.
+   */
   handler: RequestListener;
   close?: () => Promise<void>;
 }
@@ -18,22 +25,44 @@ export interface RunningDemo {
   authorizationServer: AuthorizationServer;
   /** The HTTP server. */
   server: Server;
-  /** Stops accepting connections and releases the replay store. */
+  /** Its time limits (`REQUEST_TIMEOUT`, `HEADERS_TIMEOUT`), milliseconds. */
+  timeouts: ServerTimeouts;
+  /** `SHUTDOWN_TIMEOUT` in milliseconds (default 10000): how long {@link shutdown} waits for requests in flight. */
+  shutdownTimeout: number;
+  /** What `GET /readyz` answers, without HTTP: whether the replay store answers now. */
+  readiness(): Promise<Readiness>;
+  /**
+   * Graceful stop: refuses new connections at once, `/readyz` answers 503, requests in flight finish
+   * within `timeout` milliseconds (default {@link shutdownTimeout}) and are dropped after it; then the
+   * app and the replay store (Redis) are closed. Resolves `true` when no request was dropped.
+   * Idempotent; a later call, or {@link close}, cannot shorten a stop already under way.
+   */
+  shutdown(timeout?: number): Promise<boolean>;
+  /** Stops at once: refuses new connections, ends open ones, releases the app and the replay store. */
   close(): Promise<void>;
 }
 
+/** Options of {@link runDemo}: the settings' options. */
+export type RunDemoOptions = DemoSettingsOptions;
+
 /**
- * Starts a demo app the way INTERFACE.md describes: settings from `env`, one engine, one HTTP server.
- * Used by every app's main and by the tests (with PORT=0).
+ * Starts a demo app the way INTERFACE.md describes: settings from `env`, one engine, one HTTP server
+ * with `/healthz` and `/readyz`, request time limits (`REQUEST_TIMEOUT`, default 10 s;
+ * `HEADERS_TIMEOUT`, default 5 s) and a graceful {@link RunningDemo.shutdown} (`SHUTDOWN_TIMEOUT`,
+ * default 10 s). Used by every app's main and by the tests (with PORT=0).
  */
 export async function runDemo(
   env: Readonly<Record<string, string | undefined>>,
   defaultPort: number,
   build: (server: AuthorizationServer) => Promise<DemoApp> | DemoApp,
-  options: DemoSettingsOptions = {},
+  options: RunDemoOptions = {},
 ): Promise<RunningDemo> {
+  const timeouts = serverTimeouts(env);
+  const drainTimeout = shutdownTimeout(env);
   const settings = await demoSettings(env, defaultPort, options);
   const replay = await replayStoreFor(settings.redisUrl, options.redis);
+  const readiness: ReadinessCheck = replay === undefined ? async () => ({ ready: true }) : replayStoreReadiness(replay.store);
+  let draining = false;
   let authorizationServer: AuthorizationServer;
   let app: DemoApp | undefined;
   let server: Server;
@@ -43,8 +72,13 @@ export async function runDemo(
       ...(replay === undefined ? {} : { replayStore: replay.store }),
     });
     app = await build(authorizationServer);
-    server = createServer(app.handler);
-    server.keepAliveTimeout = 5000;
+    const handler = app.handler;
+    const listener: RequestListener = (req, res) => {
+      // A request that arrives on a kept-alive connection while draining is served, then the connection ends.
+      if (draining) res.setHeader('connection', 'close');
+      handler(req, res);
+    };
+    server = createServer(timeouts, withHealth(listener, { readiness, draining: () => draining }));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(settings.port, settings.host, () => {
@@ -58,18 +92,29 @@ export async function runDemo(
     await replay?.close();
     throw err;
   }
-  const started = app; // a const, so the close() below sees it as defined
+  const started = app; // a const, so the closures below see it as defined
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
+  let stopping: Promise<boolean> | undefined;
+  const stop = (timeout: number): Promise<boolean> =>
+    (stopping ??= (async () => {
+      draining = true;
+      const drained = await drainServer(server, timeout);
+      await started.close?.();
+      await replay?.close();
+      return drained;
+    })());
   return {
     url: `http://${host}:${port}`,
     authorizationServer,
     server,
+    timeouts,
+    shutdownTimeout: drainTimeout,
+    readiness: () => (draining ? Promise.resolve({ ready: false, reason: 'shutting down' }) : readiness()),
+    shutdown: (timeout = drainTimeout) => stop(timeout),
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await started.close?.();
-      await replay?.close();
+      if (stopping === undefined) server.closeAllConnections();
+      await stop(0);
     },
   };
 }
