@@ -8,7 +8,7 @@ export const JWT_BEARER_CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-as
 export const CLIENT_CREDENTIALS_GRANT_TYPE = 'client_credentials';
 
 /**
- * JWS algorithms accepted on assertions (SPEC J9, RFC 8725 §3.1): asymmetric only.
+ * JWS algorithms accepted on assertions (rule J9, RFC 8725 §3.1): asymmetric only.
  * RS256 is mandatory to implement (RFC 7523 §5); `Ed25519` is the fully-specified name of RFC 9864.
  * `none` and every HS* are absent on purpose.
  */

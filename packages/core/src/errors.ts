@@ -17,7 +17,7 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope';
 
-/** Stable reason codes, one per rule of SPEC.md that can fail. Safe to log, switch on and count. */
+/** Stable reason codes, one per rule of docs/rules.md that can fail. Safe to log, switch on and count. */
 export type ReasonCode =
   // request shape (R0–R11)
   | 'method_not_allowed'

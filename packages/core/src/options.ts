@@ -5,7 +5,7 @@ import type { GrantHandler } from './grants/grant-handler.js';
 import type { RemoteKeySetOptions } from './keys/remote-key-set.js';
 import type { ReplayStore } from './replay/replay-store.js';
 
-/** Largest clock tolerance anyone may configure, seconds ("at most a few minutes", SPEC J4). */
+/** Largest clock tolerance anyone may configure, seconds ("at most a few minutes", rule J4). */
 export const MAX_CLOCK_TOLERANCE = 300;
 
 /** Longest access-token lifetime anyone may configure, seconds (1 day). */
@@ -13,15 +13,15 @@ export const MAX_ACCESS_TOKEN_LIFETIME = 86_400;
 
 /** Defaults of {@link AuthorizationServerOptions}. */
 export const DEFAULTS = Object.freeze({
-  /** Seconds (INTERFACE.md). */
+  /** Seconds (docs/configuration.md). */
   accessTokenLifetime: 300,
-  /** Seconds (SPEC J4). */
+  /** Seconds (rule J4). */
   clockTolerance: 30,
-  /** Seconds (SPEC J6). */
+  /** Seconds (rule J6). */
   maxAssertionLifetime: 3600,
-  /** Bytes (SPEC R8). */
+  /** Bytes (rule R8). */
   maxAssertionLength: 16_384,
-  /** Bytes (SPEC R8). */
+  /** Bytes (rule R8). */
   maxBodyLength: 65_536,
 });
 
@@ -48,15 +48,15 @@ export interface AuthorizationServerOptions {
   accessTokenLifetime?: number;
   /** Leeway for `exp`, `nbf` and `iat`, seconds, at most 300 (RFC 7519 §4.1.4). Default 30. */
   clockTolerance?: number;
-  /** Longest assertion lifetime accepted, seconds (SPEC J6). Default 3600. */
+  /** Longest assertion lifetime accepted, seconds (rule J6). Default 3600. */
   maxAssertionLifetime?: number;
-  /** Longest assertion accepted, bytes, checked before any crypto (SPEC R8). Default 16384. */
+  /** Longest assertion accepted, bytes, checked before any crypto (rule R8). Default 16384. */
   maxAssertionLength?: number;
-  /** Longest request body accepted, bytes (SPEC R8). Default 65536. */
+  /** Longest request body accepted, bytes (rule R8). Default 65536. */
   maxBodyLength?: number;
-  /** Where used assertions are remembered (SPEC J7). Default an in-memory store (one instance only). */
+  /** Where used assertions are remembered (rule J7). Default an in-memory store (one instance only). */
   replayStore?: ReplayStore;
-  /** Timing of `jwks_uri` fetches, milliseconds (SPEC J10). Defaults 5000 / 30000 / 600000. */
+  /** Timing of `jwks_uri` fetches, milliseconds (rule J10). Defaults 5000 / 30000 / 600000. */
   jwksFetch?: RemoteKeySetOptions;
   /** Further grant types (e.g. `authorization_code`) reusing the same client authentication. */
   grants?: Readonly<Record<string, GrantHandler>>;

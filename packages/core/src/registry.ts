@@ -36,7 +36,7 @@ const ED25519_NAMES: ReadonlySet<string> = new Set(['EdDSA', 'Ed25519']);
 /**
  * The algorithms a client pinned with `token_endpoint_auth_signing_alg` may use (OIDC Registration §2):
  * that one, except that `EdDSA` and `Ed25519` are two names of one algorithm for an Ed25519 key (RFC 9864
- * §2; SPEC J9), so pinning either accepts both — openid-client 6 sends `Ed25519`.
+ * §2; rule J9), so pinning either accepts both — openid-client 6 sends `Ed25519`.
  */
 export function pinnedAlgorithms(alg: string | undefined): ReadonlySet<string> {
   if (alg === undefined) return ALL_ALGORITHMS;

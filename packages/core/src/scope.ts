@@ -13,7 +13,7 @@ export function parseScope(scope: string | undefined): string[] {
 }
 
 /**
- * The scopes to grant (SPEC R10, RFC 6749 §3.3): the request when it is within `allowed`, all of
+ * The scopes to grant (rule R10, RFC 6749 §3.3): the request when it is within `allowed`, all of
  * `allowed` when nothing was requested; `invalid_scope` otherwise.
  */
 export function grantScope(requested: readonly string[], allowed: ReadonlySet<string>): string[] {

@@ -89,7 +89,7 @@ export class AuthorizationServer {
   }
 
   /**
-   * The token endpoint (RFC 6749 §3.2): checks the request in the order of SPEC R0, authenticates the
+   * The token endpoint (RFC 6749 §3.2): checks the request in the order of rule R0, authenticates the
    * client, runs the grant and returns the RFC 6749 §5.1 body. Throws an OAuthError to refuse.
    */
   async exchange(request: PlainRequest): Promise<TokenResponseBody> {
@@ -160,7 +160,7 @@ export class AuthorizationServer {
     return toErrorResponse(err);
   }
 
-  /** Client authentication step of SPEC R0, R9 and R11. */
+  /** Client authentication step of rule R0, R9 and R11. */
   async #authenticateOptionally(
     request: PlainRequest,
     params: ReadonlyMap<string, string>,

@@ -67,11 +67,11 @@ function normalTyp(typ: string): string {
 }
 
 /**
- * The rules every assertion passes (SPEC J1–J13), in a fixed order: shape, header, claims, signature,
+ * The rules every assertion passes (rule J1–J13), in a fixed order: shape, header, claims, signature,
  * replay. The use case decides the error: `invalid_client` 401 or `invalid_grant` 400 (RFC 7523 §3.1, §3.2).
  */
 export class AssertionVerifier {
-  /** Every algorithm accepted on assertions (SPEC J9). */
+  /** Every algorithm accepted on assertions (rule J9). */
   readonly algorithms: ReadonlySet<string> = new Set(ASSERTION_ALGORITHMS);
 
   constructor(private readonly settings: VerifierSettings) {}

@@ -48,7 +48,7 @@ export class Checker {
     return value as string[];
   }
 
-  /** `https`, or `http` to a loopback address (INTERFACE.md). */
+  /** `https`, or `http` to a loopback address (docs/configuration.md). */
   keyUrl(value: unknown, field: string): string {
     const text = this.string(value, field);
     let url: URL;

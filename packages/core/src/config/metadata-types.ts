@@ -55,6 +55,6 @@ export interface TrustedIssuerMetadata {
   scope?: string;
   /** Longest assertion lifetime accepted from this issuer, seconds. Default: the server's `maxAssertionLifetime`. */
   max_assertion_lifetime?: number;
-  /** Require `jti` (SPEC J7). When `false`, replay is keyed on the signature. Default `true`. */
+  /** Require `jti` (rule J7). When `false`, replay is keyed on the signature. Default `true`. */
   require_jti?: boolean;
 }

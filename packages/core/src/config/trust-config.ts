@@ -4,7 +4,7 @@ import type { ClientMetadata, TrustedIssuerMetadata } from './metadata-types.js'
 import { MAX_CONFIGURABLE_LIFETIME, validateClients, validateTrustedIssuers } from './validate-metadata.js';
 import { MAX_CLOCK_TOLERANCE, MAX_ACCESS_TOKEN_LIFETIME } from '../options.js';
 
-/** The trust configuration file (INTERFACE.md) turned into engine options. */
+/** The trust configuration file (docs/configuration.md) turned into engine options. */
 export interface TrustConfig {
   /** Registered clients. */
   clients: ClientMetadata[];
@@ -21,7 +21,7 @@ export interface TrustConfig {
 const TOP_LEVEL = ['clients', 'trusted_issuers', 'access_token_lifetime', 'clock_tolerance', 'max_assertion_lifetime'];
 
 /**
- * Validates a parsed trust configuration (INTERFACE.md). Unknown fields are errors, so that a typo never
+ * Validates a parsed trust configuration (docs/configuration.md). Unknown fields are errors, so that a typo never
  * silently weakens a policy. Throws a ConfigurationError naming `source` and the field.
  */
 export function parseTrustConfig(value: unknown, source = 'trust configuration'): TrustConfig {
@@ -45,7 +45,7 @@ export function parseTrustConfig(value: unknown, source = 'trust configuration')
   return config;
 }
 
-/** Reads and validates a trust configuration file (INTERFACE.md). Errors name the file and the field. */
+/** Reads and validates a trust configuration file (docs/configuration.md). Errors name the file and the field. */
 export async function loadTrustConfig(path: string): Promise<TrustConfig> {
   const c = new Checker(path);
   let text: string;

@@ -12,7 +12,7 @@ export interface VerifiedGrant {
   readonly issuer: string;
   /** The subject the grant is for (`sub`). */
   readonly subject: string;
-  /** Scopes granted: the request, or the whole allowed set when none was requested (SPEC R10). */
+  /** Scopes granted: the request, or the whole allowed set when none was requested (rule R10). */
   readonly scope: readonly string[];
   /** The verified assertion. */
   readonly assertion: VerifiedAssertion;
@@ -22,14 +22,14 @@ export interface VerifiedGrant {
 
 const USE = 'authorization_grant';
 
-/** Longest grant subject accepted, in characters (Unicode code points). SPEC W5. */
+/** Longest grant subject accepted, in characters (Unicode code points). rule W5. */
 export const MAX_SUBJECT_LENGTH = 255;
 
 // C0 controls, DEL and C1 controls.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
- * Why a grant's `sub` cannot become an access token's subject, or undefined when it can (SPEC W5
+ * Why a grant's `sub` cannot become an access token's subject, or undefined when it can (rule W5
  * decision): empty, longer than {@link MAX_SUBJECT_LENGTH} characters, with control characters, or equal
  * to a registered `client_id` — a user's token must not be mistaken for a client's (RFC 9068 §5).
  */

@@ -10,7 +10,7 @@ function isForm(request: IncomingMessage): boolean {
 /**
  * Builds the engine's PlainRequest from a Node request, for adapters. Uses a body a framework already
  * parsed when there is one; otherwise reads the form body itself, refusing more than `limit` bytes
- * with 413 (SPEC R8). Bodies of other types are not read: the engine refuses them by type.
+ * with 413 (rule R8). Bodies of other types are not read: the engine refuses them by type.
  */
 export async function plainRequestFromNode(request: IncomingMessage, parsedBody: unknown, limit: number): Promise<PlainRequest> {
   const base = { method: request.method ?? 'GET', headers: request.headers };

@@ -14,7 +14,7 @@ export interface DecodedJwt {
   readonly signature: Uint8Array;
 }
 
-/** Why a token is not a well-formed compact JWS carrying a JWT (SPEC J13). */
+/** Why a token is not a well-formed compact JWS carrying a JWT (rule J13). */
 export type DecodeFailure = 'malformed_jwt' | 'jwe_not_supported' | 'duplicate_member';
 
 /** Thrown by {@link decodeJwt}; the engine turns it into the error of the use case at hand. */
@@ -51,7 +51,7 @@ function decodeObject(segment: string, what: string): Record<string, unknown> {
 /**
  * Splits and decodes a compact JWS (RFC 7515 §7.1) carrying a JWT, rejecting JWE, JSON serialization,
  * characters outside base64url and `.`, non-object header or claims, and repeated member names
- * (SPEC J13, RFC 8725 §3.14 bis). Does not verify anything cryptographic.
+ * (rule J13, RFC 8725 §3.14 bis). Does not verify anything cryptographic.
  */
 export function decodeJwt(token: string): DecodedJwt {
   if (!COMPACT_JWS.test(token)) {

@@ -1,6 +1,6 @@
 /**
  * Finds a repeated member name in an already-valid JSON text (RFC 7519 §4 lets a JWT parser reject
- * them; SPEC J13 says we do). `JSON.parse` silently keeps the last value, which lets two parties read
+ * them; rule J13 says we do). `JSON.parse` silently keeps the last value, which lets two parties read
  * one token differently. Returns the first repeated name, or undefined.
  *
  * Precondition: `text` has been accepted by `JSON.parse`, so only strings and brackets need care.

@@ -9,7 +9,7 @@ const ORDERS: Readonly<Record<string, bigint>> = {
 };
 
 /**
- * Digest of the decoded signature bytes, the replay key of assertions without `jti` (SPEC J7).
+ * Digest of the decoded signature bytes, the replay key of assertions without `jti` (rule J7).
  * Decoded bytes, not token text, because base64url spells the same bytes more than one way; and for
  * ECDSA the low-s form, because (r, n - s) is a second valid signature anyone can compute from a token.
  */

@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 
-/** Smallest RSA modulus accepted, in bits (SPEC J9, RFC 8725 §3.5). */
+/** Smallest RSA modulus accepted, in bits (rule J9, RFC 8725 §3.5). */
 export const MIN_RSA_BITS = 2048;
 
 const CURVES: Record<string, readonly string[]> = { EC: ['P-256', 'P-384', 'P-521'], OKP: ['Ed25519'] };

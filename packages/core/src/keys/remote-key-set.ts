@@ -6,7 +6,7 @@ import type { EventSink } from '../events.js';
 /** Resolves the verification key for a JWS header from one registration's keys only (RFC 8725 §3.10). */
 export type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey>;
 
-/** Timing of `jwks_uri` fetches (SPEC J10). All durations in milliseconds. */
+/** Timing of `jwks_uri` fetches (rule J10). All durations in milliseconds. */
 export interface RemoteKeySetOptions {
   /** Abort a fetch — connect, headers and the whole body — after this long. Default 5000 ms. */
   timeout?: number;
@@ -18,7 +18,7 @@ export interface RemoteKeySetOptions {
   maxBytes?: number;
 }
 
-/** Defaults of {@link RemoteKeySetOptions}: jose's own timings (SPEC J10), and a 512 KiB body cap. */
+/** Defaults of {@link RemoteKeySetOptions}: jose's own timings (rule J10), and a 512 KiB body cap. */
 export const REMOTE_KEY_SET_DEFAULTS = Object.freeze({ timeout: 5000, cooldown: 30_000, cacheMaxAge: 600_000, maxBytes: 512 * 1024 });
 
 type LocalSet = ReturnType<typeof createLocalJWKSet>;
@@ -34,7 +34,7 @@ export class KeyNotFoundError extends Error {
 }
 
 /**
- * An Ed25519 key serves both of its algorithm names, `EdDSA` and `Ed25519` (SPEC J9, RFC 9864): jose
+ * An Ed25519 key serves both of its algorithm names, `EdDSA` and `Ed25519` (rule J9, RFC 9864): jose
  * matches a JWK's `alg` exactly, so a key labelled with one name would refuse tokens sent under the other.
  */
 function eitherEd25519Name(jwk: JWK): JWK {

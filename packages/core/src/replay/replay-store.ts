@@ -13,12 +13,12 @@ export interface ReplayStore {
   remember(key: string, expiresAt: number): Promise<boolean>;
 }
 
-/** Replay key of an assertion with a `jti`: issuer and `jti`, unambiguously joined (SPEC J7). */
+/** Replay key of an assertion with a `jti`: issuer and `jti`, unambiguously joined (rule J7). */
 export function jtiReplayKey(issuer: string, jti: string): string {
   return 'j' + JSON.stringify([issuer, jti]);
 }
 
-/** Replay key of an assertion without `jti`: issuer and a digest of the decoded signature bytes (SPEC J7). */
+/** Replay key of an assertion without `jti`: issuer and a digest of the decoded signature bytes (rule J7). */
 export function signatureReplayKey(issuer: string, signatureDigest: string): string {
   return 's' + JSON.stringify([issuer, signatureDigest]);
 }

@@ -22,7 +22,7 @@ function addParam(params: Map<string, string>, name: string, value: string): voi
 
 /**
  * Checks method and body type, then parses the form with every parameter present once
- * (SPEC R0, R3, R7, R8; RFC 6749 §3.2). Empty values are kept as "" so callers can treat them as absent.
+ * (rule R0, R3, R7, R8; RFC 6749 §3.2). Empty values are kept as "" so callers can treat them as absent.
  */
 export function readForm(request: PlainRequest, maxBodyLength: number): Map<string, string> {
   if (request.method !== 'POST') {

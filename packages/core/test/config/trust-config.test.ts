@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** The example of INTERFACE.md, with real keys. */
+/** The example of docs/configuration.md, with real keys. */
 const example = () => ({
   clients: [
     {
@@ -67,7 +67,7 @@ const refusal = (value: unknown): ConfigurationError => {
   throw new Error('expected the configuration to be refused');
 };
 
-describe('parseTrustConfig (INTERFACE.md)', () => {
+describe('parseTrustConfig (docs/configuration.md)', () => {
   it('accepts the documented example and maps it to engine options', () => {
     const config = parseTrustConfig(example());
     expect(config.clients.map((c) => c.client_id)).toEqual(['log-aggregator', 'rotating-worker']);
