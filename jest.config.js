@@ -22,7 +22,7 @@ export default {
   moduleNameMapper: {
     '^@rfc7523/demo-kit$': '<rootDir>/apps/demo-kit/src/index.ts',
     '^@rfc7523/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
-    '^(express|koa|nest)-demo$': '<rootDir>/apps/$1-demo/src/index.ts',
+    '^(express|koa|nest|fastify)-demo$': '<rootDir>/apps/$1-demo/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/apps/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],

@@ -1,6 +1,7 @@
 import type { AuthorizationServer } from '@rfc7523/core';
 import type { DemoApp } from '@rfc7523/demo-kit';
 import { expressDemo } from 'express-demo';
+import { fastifyDemo } from 'fastify-demo';
 import { koaDemo } from 'koa-demo';
 import { nestDemo } from 'nest-demo';
 
@@ -15,4 +16,5 @@ export const targets: ConformanceTarget[] = [
   { name: 'express-demo', build: expressDemo },
   { name: 'koa-demo', build: koaDemo },
   { name: 'nest-demo', build: nestDemo },
+  { name: 'fastify-demo', build: fastifyDemo },
 ];

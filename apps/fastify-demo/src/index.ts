@@ -1,1 +1,1 @@
-export {};
+export { fastifyDemo } from './app.js';
