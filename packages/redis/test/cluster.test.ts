@@ -1,5 +1,5 @@
 /**
- * SPEC J7 through a real 3-master Redis Cluster (issue 18): two engines, each with its own ioredis
+ * rule J7 through a real 3-master Redis Cluster (issue 18): two engines, each with its own ioredis
  * `Cluster` client, accept every assertion once — also while `redis-cli --cluster reshard` moves the
  * slots holding the entries from one master to another (clients meet ASK during the move and MOVED
  * after it). Where each entry lives is checked on the nodes themselves (KEYS, CLUSTER SLOTS), not
@@ -68,7 +68,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describe('one-time assertions through a 3-master Redis Cluster (SPEC J7, RFC 7523 §3.7, issue 18)', () => {
+describe('one-time assertions through a 3-master Redis Cluster (rule J7, RFC 7523 §3.7, issue 18)', () => {
   it('J7 accepts one of 20 concurrent uses of one assertion across two servers, and spreads entries over the masters', async () => {
     const keyPrefix = freshPrefix();
     const [a, b] = await Promise.all([instance(keyPrefix), instance(keyPrefix)]);

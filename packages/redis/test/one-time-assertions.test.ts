@@ -1,5 +1,5 @@
 /**
- * SPEC J7 across instances: servers built with `createAuthorizationServer` from @rfc7523/core, each
+ * rule J7 across instances: servers built with `createAuthorizationServer` from @rfc7523/core, each
  * with its own ioredis client, sharing one real Redis. The engine's clock is frozen at the real time
  * the suite starts, because Redis expires keys by its own (real) clock.
  */
@@ -59,7 +59,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-describe('one-time client assertions across instances sharing Redis (SPEC J7, RFC 7523 §3.7, OIDC Core §9)', () => {
+describe('one-time client assertions across instances sharing Redis (rule J7, RFC 7523 §3.7, OIDC Core §9)', () => {
   it('J7 accepts one of 20 concurrent uses of one assertion across two servers sharing Redis', async () => {
     const keyPrefix = freshPrefix();
     const [a, b] = await Promise.all([instance({ keyPrefix }), instance({ keyPrefix })]);
