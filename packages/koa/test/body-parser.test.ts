@@ -46,7 +46,7 @@ describe('a body already parsed by a form body parser', () => {
     expect(res.body).toEqual({ clientId: 'worker' });
   });
 
-  test('with a repeated parameter (an array) is refused with 400 invalid_request (RFC 6749 §3.2, SPEC R3)', async () => {
+  test('with a repeated parameter (an array) is refused with 400 invalid_request (RFC 6749 §3.2, rule R3)', async () => {
     const assertion = await fx.clientAssertion();
     const res = await post('/token', `grant_type=client_credentials&grant_type=client_credentials&${form(clientAuth(assertion))}`);
     expect(parsed).toEqual([expect.objectContaining({ grant_type: ['client_credentials', 'client_credentials'] })]);
@@ -54,7 +54,7 @@ describe('a body already parsed by a form body parser', () => {
     expect(res.body.error_description).toBe('parameter grant_type must not be repeated');
   });
 
-  test("over the parser's own limit is refused by the parser's 413, answered as invalid_request JSON (SPEC R8)", async () => {
+  test("over the parser's own limit is refused by the parser's 413, answered as invalid_request JSON (rule R8)", async () => {
     const res = await post('/token', form({ grant_type: 'client_credentials', pad: 'x'.repeat(3000) }));
     expectOAuthError(res, 413, 'invalid_request');
     expect(res.text).not.toContain('2048');

@@ -45,18 +45,18 @@ describe('authorizationServerRouter', () => {
     expectOAuthError(await postToken(body), 401, 'invalid_client');
   });
 
-  test('answers a wrong method at the token path with 405 invalid_request JSON and Allow: POST (SPEC R7)', async () => {
+  test('answers a wrong method at the token path with 405 invalid_request JSON and Allow: POST (rule R7)', async () => {
     for (const res of [await request(http.url).get('/token'), await request(http.url).put('/token').type('form').send('a=b')]) {
       expectOAuthError(res, 405, 'invalid_request');
       expect(res.headers.allow).toBe('POST');
     }
   });
 
-  test('refuses a body that is not application/x-www-form-urlencoded with 400 invalid_request JSON (SPEC R7)', async () => {
+  test('refuses a body that is not application/x-www-form-urlencoded with 400 invalid_request JSON (rule R7)', async () => {
     expectOAuthError(await postToken('{"grant_type":"client_credentials"}', 'application/json'), 400, 'invalid_request');
   });
 
-  test('refuses a body over maxBodyLength with 413 invalid_request JSON before any crypto (SPEC R8)', async () => {
+  test('refuses a body over maxBodyLength with 413 invalid_request JSON before any crypto (rule R8)', async () => {
     const res = await postToken(form({ grant_type: 'client_credentials', client_assertion: 'x'.repeat(5000) }));
     expectOAuthError(res, 413, 'invalid_request');
     expect(res.body.error_description).toBe('the request body is too large');

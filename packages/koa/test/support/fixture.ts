@@ -124,7 +124,7 @@ export async function listen(app: Koa): Promise<Listening> {
   };
 }
 
-/** Asserts the RFC 6749 §5.2 / RFC 6750 §3.1 JSON error shape and headers (SPEC P2). */
+/** Asserts the RFC 6749 §5.2 / RFC 6750 §3.1 JSON error shape and headers (rule P2). */
 export function expectOAuthError(res: { status: number; body: unknown; headers: Record<string, string> }, status: number, error: string): void {
   expect({ status: res.status, error: (res.body as { error?: unknown }).error }).toEqual({ status, error });
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
