@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 
 const APPS = new URL('../apps/', import.meta.url);
 
-/** Names of the built demo apps, e.g. ['express-demo', 'koa-demo', 'nest-demo']. */
+/** Names of the built demo apps, Express first, e.g. ['express-demo', 'fastify-demo', 'koa-demo', 'nest-demo']. */
 export function builtDemos() {
   return readdirSync(APPS)
     .filter((name) => name.endsWith('-demo') && existsSync(new URL(`${name}/dist/app.js`, APPS)))

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm run demo`: starts the Express demo on the bundled demo configuration, then plays a workload
-// that gets tokens without any client secret, step by step. Exits 0 when every step behaved.
+// `npm run demo`: starts a demo app (Express by default) on the bundled demo configuration, then plays
+// a workload that gets tokens without any client secret, step by step. Exits 0 when every step behaved.
+//   npm run demo                       # the Express demo
+//   npm run demo --app=fastify         # or koa, nest, express; also `npm run demo -- --app fastify`
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,6 +20,26 @@ const green = color(32);
 const red = color(31);
 const dim = color(2);
 
+const APPS = { express: 'Express', koa: 'Koa', nest: 'NestJS', fastify: 'Fastify' };
+
+/** The app to show: `--app <name>`, `--app=<name>`, a bare `<name>`, or npm's `--app=<name>` (npm_config_app). */
+function chosenApp(argv, env) {
+  let name;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--app') name = argv[++i];
+    else if (argv[i].startsWith('--app=')) name = argv[i].slice('--app='.length);
+    else if (!argv[i].startsWith('-')) name = argv[i];
+  }
+  if (name === undefined && env.npm_config_app && env.npm_config_app !== 'true') name = env.npm_config_app;
+  name = (name ?? 'express').replace(/-demo$/, '');
+  if (!(name in APPS)) {
+    console.error(`unknown app "${name}": choose one of ${Object.keys(APPS).join(', ')}`);
+    process.exit(2);
+  }
+  return name;
+}
+const app = chosenApp(process.argv.slice(2), process.env);
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -30,7 +52,7 @@ function freePort() {
 }
 
 function startServer(port) {
-  const child = spawn(process.execPath, [`${root}apps/express-demo/dist/main.js`], {
+  const child = spawn(process.execPath, [`${root}apps/${app}-demo/dist/main.js`], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ISSUER: `http://localhost:${port}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -88,7 +110,7 @@ const port = await freePort();
 const issuer = `http://localhost:${port}`;
 const base = `http://127.0.0.1:${port}`;
 console.log(bold('rfc7523 demo: machine-to-machine OAuth without any client secret'));
-console.log(`Starting the Express demo authorization server (issuer ${issuer}) ...`);
+console.log(`Starting the ${APPS[app]} demo authorization server, apps/${app}-demo (issuer ${issuer}) ...`);
 const server = await startServer(port);
 try {
   say('A workload proves who it is with its key',
