@@ -22,7 +22,7 @@ export interface OAuthRequest extends IncomingMessage {
 
 /**
  * The engine's view of a request: a body Nest already parsed, or else the raw form body read here up to
- * the server's `maxBodyLength` (default 65536 bytes; more is 413, SPEC R8). The text read is kept on
+ * the server's `maxBodyLength` (default 65536 bytes; more is 413, rule R8). The text read is kept on
  * `request.body`, as a stream can be read only once.
  */
 export async function readPlainRequest(server: AuthorizationServer, request: OAuthRequest): Promise<PlainRequest> {

@@ -113,7 +113,7 @@ describe.each(BODY_MODES)('@TokenEndpoint() with $name', (mode) => {
   });
 
   if (!mode.bodyParser) {
-    it('refuses a body over maxBodyLength with 413 invalid_request, reading no further (SPEC R8)', async () => {
+    it('refuses a body over maxBodyLength with 413 invalid_request, reading no further (rule R8)', async () => {
       const res = await post(`grant_type=client_credentials&pad=${'a'.repeat(5000)}`);
       expect(res.status).toBe(413);
       expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the request body is too large' });

@@ -64,7 +64,7 @@ describe.each(BODY_MODES)('JwtBearerGrantGuard with $name', (mode) => {
     expect(res.body.error).toBe('invalid_grant');
   });
 
-  it('refuses bad client credentials with 401 invalid_client before looking at the grant (SPEC R0)', async () => {
+  it('refuses bad client credentials with 401 invalid_client before looking at the grant (rule R0)', async () => {
     const res = await post({ assertion: 'not-even-a-jwt', ...clientAuth(await clientAssertion(keys, { aud: 'https://elsewhere.test' })) });
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
