@@ -4,7 +4,7 @@ import { sendResponse } from './reply.js';
 
 /**
  * A Fastify error handler for the suite's errors only: an OAuthError — thrown by the form parser (413
- * `invalid_request`, SPEC R8) or by your own handlers — is answered as RFC 6749 §5.2 / RFC 6750 §3.1 JSON
+ * `invalid_request`, rule R8) or by your own handlers — is answered as RFC 6749 §5.2 / RFC 6750 §3.1 JSON
  * with its status and headers. Any other error is thrown on, to the error handler before it (yours, or
  * Fastify's default).
  */

@@ -5,16 +5,16 @@ import type { FastifyRequest } from 'fastify';
 /** The media type of token requests (RFC 6749 §3.2). */
 export const FORM = 'application/x-www-form-urlencoded';
 
-/** SPEC R8: the rest of the body is never read, so the connection is closed rather than reused. */
+/** rule R8: the rest of the body is never read, so the connection is closed rather than reused. */
 function tooLarge(): InvalidRequestError {
   return new InvalidRequestError('body_too_large', 'the request body is too large', { status: 413, headers: { connection: 'close' } });
 }
 
 /**
  * A Fastify content-type parser for `application/x-www-form-urlencoded` that keeps the raw form text for
- * the engine (which refuses repeated parameters, SPEC R3) and reads at most `limit` bytes (the engine's
+ * the engine (which refuses repeated parameters, rule R3) and reads at most `limit` bytes (the engine's
  * `maxBodyLength`, default 65536): a larger declared `content-length` is refused before reading, a larger
- * body as soon as it passes the limit, both with 413 `invalid_request` (SPEC R8).
+ * body as soon as it passes the limit, both with 413 `invalid_request` (rule R8).
  */
 export function formBodyParser(limit: number) {
   return function parseOAuthForm(request: FastifyRequest, payload: Readable): Promise<string> {

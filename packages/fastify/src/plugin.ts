@@ -14,9 +14,9 @@ export interface FastifyRfc7523Options {
   routes?: boolean;
   /**
    * Add the `application/x-www-form-urlencoded` parser that keeps the raw form for the engine, up to its
-   * `maxBodyLength` (default 65536 bytes; 413 beyond, SPEC R8). Default true. Set false to keep a form
+   * `maxBodyLength` (default 65536 bytes; 413 beyond, rule R8). Default true. Set false to keep a form
    * parser you registered yourself (e.g. `@fastify/formbody`): the engine then reads the object it parses
-   * — a repeated parameter as an array is still refused (SPEC R3) — under that parser's body limit.
+   * — a repeated parameter as an array is still refused (rule R3) — under that parser's body limit.
    */
   formParser?: boolean;
   /** Set the error handler answering OAuthErrors as RFC 6749 §5.2 JSON (others go on to yours or Fastify's). Default true. */

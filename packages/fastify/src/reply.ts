@@ -12,7 +12,7 @@ export function sendResponse(reply: FastifyReply, response: HttpResponse): Fasti
 /**
  * The engine's request shape: method, headers and the body Fastify's content-type parser produced —
  * the raw form text from `formBodyParser` (up to `maxBodyLength` bytes), an object from another form
- * parser, or undefined. The engine checks the content type itself (SPEC R7).
+ * parser, or undefined. The engine checks the content type itself (rule R7).
  */
 export function plainRequest(request: FastifyRequest): PlainRequest {
   return { method: request.method, headers: request.headers, body: request.body as PlainRequest['body'] };

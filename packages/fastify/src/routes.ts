@@ -14,8 +14,8 @@ export interface AuthorizationServerRoutesOptions {
  * An encapsulated Fastify plugin with the token endpoint (every method, so a wrong one gets the engine's
  * 405), the RFC 8414 §3 metadata and the JWKS at the paths of the server's URLs (e.g. `/token`,
  * `/.well-known/oauth-authorization-server`, `/jwks`). In its own context it reads only the form, up to
- * `maxBodyLength` bytes (413 beyond, SPEC R8), and leaves any other body unread for the engine to refuse
- * as 400 `invalid_request` (SPEC R7) instead of Fastify's 415. `fastifyRfc7523` registers it (`routes`).
+ * `maxBodyLength` bytes (413 beyond, rule R8), and leaves any other body unread for the engine to refuse
+ * as 400 `invalid_request` (rule R7) instead of Fastify's 415. `fastifyRfc7523` registers it (`routes`).
  */
 export async function authorizationServerRoutes(instance: FastifyInstance, options: AuthorizationServerRoutesOptions): Promise<void> {
   const { server } = options;

@@ -81,13 +81,13 @@ describe('authenticateClient', () => {
     expectOAuthError(await postForm(fastify, '/introspect', body), 401, 'invalid_client');
   });
 
-  test('refuses a form over maxBodyLength on your route with 413 invalid_request JSON, from the plugin form parser (SPEC R8)', async () => {
+  test('refuses a form over maxBodyLength on your route with 413 invalid_request JSON, from the plugin form parser (rule R8)', async () => {
     const res = await postForm(fastify, '/introspect', form({ token: 'x'.repeat(5000) }));
     expectOAuthError(res, 413, 'invalid_request');
     expect(reached).toEqual([]);
   });
 
-  test('refuses a JSON body with 400 invalid_request (SPEC R7)', async () => {
+  test('refuses a JSON body with 400 invalid_request (rule R7)', async () => {
     const res = await fastify.inject({ method: 'POST', url: '/introspect', headers: { 'content-type': 'application/json' }, payload: '{"token":"abc"}' });
     expectOAuthError(res, 400, 'invalid_request');
   });

@@ -33,7 +33,7 @@ describe('fastifyRfc7523 start-up', () => {
 });
 
 describe('formParser: false keeps your own form parser', () => {
-  test('the engine reads the object it parses, and still refuses a repeated parameter (SPEC R3)', async () => {
+  test('the engine reads the object it parses, and still refuses a repeated parameter (rule R3)', async () => {
     const fastify = app();
     fastify.addContentTypeParser(FORM, { parseAs: 'string' }, (_request, body, done) => done(null, querystring.parse(body as string)));
     await fastify.register(fastifyRfc7523, { server: fx.server, formParser: false, routes: false });

@@ -33,13 +33,13 @@ describe('the routes of fastifyRfc7523', () => {
     expectOAuthError(await postToken(body), 401, 'invalid_client');
   });
 
-  test('refuse a repeated parameter with 400 invalid_request: the engine reads the raw form (RFC 6749 §3.2, SPEC R3)', async () => {
+  test('refuse a repeated parameter with 400 invalid_request: the engine reads the raw form (RFC 6749 §3.2, rule R3)', async () => {
     const res = await postToken(`grant_type=client_credentials&grant_type=client_credentials&${form(clientAuth(await fx.clientAssertion()))}`);
     expectOAuthError(res, 400, 'invalid_request');
     expect(res.json().error_description).toBe('parameter grant_type must not be repeated');
   });
 
-  test.each(['GET', 'PUT', 'DELETE', 'PATCH'] as const)('answer %s at the token path with 405 invalid_request JSON and Allow: POST (SPEC R7)', async (method) => {
+  test.each(['GET', 'PUT', 'DELETE', 'PATCH'] as const)('answer %s at the token path with 405 invalid_request JSON and Allow: POST (rule R7)', async (method) => {
     const res = await fastify.inject({ method, url: '/token', ...(method === 'GET' || method === 'DELETE' ? {} : { headers: { 'content-type': FORM }, payload: 'a=b' }) });
     expectOAuthError(res, 405, 'invalid_request');
     expect(res.headers.allow).toBe('POST');
@@ -50,26 +50,26 @@ describe('the routes of fastifyRfc7523', () => {
     ['application/xml', '<grant_type>client_credentials</grant_type>'],
     ['text/plain', 'grant_type=client_credentials'],
     ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\nclient_credentials\r\n--x--'],
-  ])('refuse a %s body with 400 invalid_request JSON, not Fastify 415 (SPEC R7)', async (type, body) => {
+  ])('refuse a %s body with 400 invalid_request JSON, not Fastify 415 (rule R7)', async (type, body) => {
     const res = await postToken(body, type);
     expectOAuthError(res, 400, 'invalid_request');
     expect(res.json().error_description).toBe('the body must be application/x-www-form-urlencoded');
   });
 
-  test('refuse malformed JSON as the wrong body type, not with a JSON parse error (SPEC R7)', async () => {
+  test('refuse malformed JSON as the wrong body type, not with a JSON parse error (rule R7)', async () => {
     const res = await postToken('{"grant_type":', 'application/json');
     expectOAuthError(res, 400, 'invalid_request');
     expect(res.body).not.toContain('JSON');
   });
 
-  test('refuse a body declared over maxBodyLength with 413 invalid_request JSON before any crypto, closing the connection (SPEC R8)', async () => {
+  test('refuse a body declared over maxBodyLength with 413 invalid_request JSON before any crypto, closing the connection (rule R8)', async () => {
     const res = await postToken(form({ grant_type: 'client_credentials', client_assertion: 'x'.repeat(5000) }));
     expectOAuthError(res, 413, 'invalid_request');
     expect(res.json().error_description).toBe('the request body is too large');
     expect(res.headers.connection).toBe('close');
   });
 
-  test('refuse a body without content-length once it passes maxBodyLength, with 413 (SPEC R8)', async () => {
+  test('refuse a body without content-length once it passes maxBodyLength, with 413 (rule R8)', async () => {
     const chunks = function* () {
       for (let i = 0; i < 100; i++) {
         yield Buffer.from(`${i === 0 ? 'grant_type=client_credentials&pad=' : ''}${'x'.repeat(i === 0 ? 990 : 1024)}`);
@@ -79,7 +79,7 @@ describe('the routes of fastifyRfc7523', () => {
     expectOAuthError(res, 413, 'invalid_request');
   });
 
-  test('accept a body of exactly maxBodyLength bytes (SPEC R8 boundary)', async () => {
+  test('accept a body of exactly maxBodyLength bytes (rule R8 boundary)', async () => {
     const base = form({ grant_type: 'password', pad: '' });
     const res = await postToken(base + 'x'.repeat(4096 - base.length));
     expectOAuthError(res, 400, 'unsupported_grant_type');

@@ -99,7 +99,7 @@ export function form(fields: Record<string, string>): string {
   return new URLSearchParams(fields).toString();
 }
 
-/** Asserts the RFC 6749 §5.2 / RFC 6750 §3.1 JSON error shape and headers (SPEC P2). */
+/** Asserts the RFC 6749 §5.2 / RFC 6750 §3.1 JSON error shape and headers (rule P2). */
 export function expectOAuthError(res: InjectResponse, status: number, error: string): void {
   expect({ status: res.statusCode, error: (res.json() as { error?: unknown }).error }).toEqual({ status, error });
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
