@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-/** The bundled demo trust configuration (INTERFACE.md format). Demo keys only. */
+/** The bundled demo trust configuration (docs/configuration.md format). Demo keys only. */
 export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../demo/trust-config.json', import.meta.url));
 
 /** Private JWKs matching the bundled demo configuration, for the walk-through and tests. Never trust them. */

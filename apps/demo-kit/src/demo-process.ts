@@ -4,7 +4,7 @@ import { demoLogger, type Logger } from './logger.js';
 import { eventLogger } from './event-log.js';
 
 /**
- * The `main` of a demo app (INTERFACE.md): starts it from `process.env` and logs JSON lines with pino
+ * The `main` of a demo app (docs/demo-interface.md): starts it from `process.env` and logs JSON lines with pino
  * (human-readable on a TTY; `LOG_LEVEL`, default info): start-up, the engine's refusals and key
  * fetches, shutdown. Prints one line containing `listening on <url>` once it accepts connections. On
  * SIGTERM or SIGINT it refuses new connections, finishes requests in flight within `SHUTDOWN_TIMEOUT`

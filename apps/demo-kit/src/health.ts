@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ReplayStore } from '@rfc7523/core';
 
-/** Liveness path (INTERFACE.md): 200 while the process serves. */
+/** Liveness path (docs/demo-interface.md): 200 while the process serves. */
 export const HEALTHZ_PATH = '/healthz';
-/** Readiness path (INTERFACE.md): 200 only while the replay store answers, else 503. */
+/** Readiness path (docs/demo-interface.md): 200 only while the replay store answers, else 503. */
 export const READYZ_PATH = '/readyz';
 
 /** The answer of a readiness check: ready, or why not (a short fixed phrase, never a secret). */
@@ -52,7 +52,7 @@ export interface HealthOptions {
 }
 
 /**
- * Wraps a demo's request listener with `GET /healthz` and `GET /readyz` (INTERFACE.md), answered before
+ * Wraps a demo's request listener with `GET /healthz` and `GET /readyz` (docs/demo-interface.md), answered before
  * the framework sees the request, so every demo — whatever its framework — answers them identically:
  * `200 {"status":"ok"}`, or `503 {"status":"unavailable","reason":…}` from `/readyz` while the replay
  * store does not answer or the process is draining. HEAD is answered too; other methods get 405.

@@ -2,7 +2,7 @@ import type { ReplayStore } from '@rfc7523/core';
 import { createRedisReplayStore, type CreateRedisReplayStoreOptions } from '@rfc7523/redis';
 
 /**
- * The replay store a demo uses (INTERFACE.md): Redis at `REDIS_URL` when set — shared by every
+ * The replay store a demo uses (docs/demo-interface.md): Redis at `REDIS_URL` when set — shared by every
  * instance pointing there — else undefined, meaning the engine's in-memory store. Waits for the
  * connection (up to the 2000 ms connect timeout) so the first token requests do not meet a store that
  * is still connecting; when Redis does not answer, says so and goes on failing closed (503) until it

@@ -46,7 +46,7 @@ export interface RunningDemo {
 export type RunDemoOptions = DemoSettingsOptions;
 
 /**
- * Starts a demo app the way INTERFACE.md describes: settings from `env`, one engine, one HTTP server
+ * Starts a demo app the way docs/demo-interface.md describes: settings from `env`, one engine, one HTTP server
  * with `/healthz` and `/readyz`, request time limits (`REQUEST_TIMEOUT`, default 10 s;
  * `HEADERS_TIMEOUT`, default 5 s) and a graceful {@link RunningDemo.shutdown} (`SHUTDOWN_TIMEOUT`,
  * default 10 s). Used by every app's main and by the tests (with PORT=0).

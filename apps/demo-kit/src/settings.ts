@@ -4,7 +4,7 @@ import type { CreateRedisReplayStoreOptions } from '@rfc7523/redis';
 import type { JWK } from 'jose';
 import { DEMO_CONFIG_PATH } from './demo-files.js';
 
-/** Everything a demo app needs to start, read from the environment (INTERFACE.md). */
+/** Everything a demo app needs to start, read from the environment (docs/demo-interface.md). */
 export interface DemoSettings {
   /** TCP port; `PORT`, default per app. */
   port: number;
@@ -41,7 +41,7 @@ async function readSigningKey(path: string): Promise<JWK> {
 }
 
 /**
- * Reads PORT, HOST, ISSUER, AS_CONFIG, AS_SIGNING_KEY and REDIS_URL (INTERFACE.md). Throws a
+ * Reads PORT, HOST, ISSUER, AS_CONFIG, AS_SIGNING_KEY and REDIS_URL (docs/demo-interface.md). Throws a
  * ConfigurationError naming the variable or the file and field.
  */
 export async function demoSettings(

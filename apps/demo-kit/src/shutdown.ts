@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
 import { secondsSetting } from './seconds-setting.js';
 
-/** Default of `SHUTDOWN_TIMEOUT` (INTERFACE.md): seconds to finish requests in flight after SIGTERM / SIGINT. */
+/** Default of `SHUTDOWN_TIMEOUT` (docs/demo-interface.md): seconds to finish requests in flight after SIGTERM / SIGINT. */
 export const SHUTDOWN_TIMEOUT_DEFAULT = 10;
 
 /**
- * Reads `SHUTDOWN_TIMEOUT` (INTERFACE.md): seconds, 0–3600, decimals allowed, default 10; returns
+ * Reads `SHUTDOWN_TIMEOUT` (docs/demo-interface.md): seconds, 0–3600, decimals allowed, default 10; returns
  * milliseconds. Throws a ConfigurationError naming the variable.
  */
 export function shutdownTimeout(env: Readonly<Record<string, string | undefined>>): number {

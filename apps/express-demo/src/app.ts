@@ -7,7 +7,7 @@ import {
 import type { DemoApp } from '@rfc7523/demo-kit';
 import express from 'express';
 
-/** The Express demo (INTERFACE.md): token endpoint, metadata, JWKS and one protected route. */
+/** The Express demo (docs/demo-interface.md): token endpoint, metadata, JWKS and one protected route. */
 export function expressDemo(server: AuthorizationServer): DemoApp {
   const app = express();
   app.disable('x-powered-by');

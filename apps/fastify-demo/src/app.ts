@@ -11,7 +11,7 @@ import type { DemoApp } from '@rfc7523/demo-kit';
 import Fastify, { type FastifyError } from 'fastify';
 
 /**
- * The Fastify demo (INTERFACE.md): token endpoint, metadata, JWKS and one protected route. The demo
+ * The Fastify demo (docs/demo-interface.md): token endpoint, metadata, JWKS and one protected route. The demo
  * runner owns the HTTP server, so Fastify hands its request handler over through `serverFactory`.
  */
 export async function fastifyDemo(server: AuthorizationServer): Promise<DemoApp> {

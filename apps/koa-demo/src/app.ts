@@ -5,7 +5,7 @@ import Koa from 'koa';
 /** Error codes of a request the client or the server's time limits ended (REQUEST_TIMEOUT, HEADERS_TIMEOUT). */
 const CLIENT_GONE = new Set(['ERR_HTTP_REQUEST_TIMEOUT', 'ECONNRESET', 'ECONNABORTED', 'EPIPE']);
 
-/** The Koa demo (INTERFACE.md): token endpoint, metadata, JWKS and one protected route. */
+/** The Koa demo (docs/demo-interface.md): token endpoint, metadata, JWKS and one protected route. */
 export function koaDemo(server: AuthorizationServer): DemoApp {
   const app = new Koa();
   // Errors are answered as JSON by oauthErrors; only unexpected ones reach the 'error' event.

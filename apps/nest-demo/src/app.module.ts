@@ -9,7 +9,7 @@ import { WhoAmIController } from './whoami.controller.js';
 @Module({})
 export class AppModule {
   /**
-   * The demo around an engine the demo runner already made from the environment (INTERFACE.md), so that
+   * The demo around an engine the demo runner already made from the environment (docs/demo-interface.md), so that
    * configuration errors and `REDIS_URL` are handled once for every demo. An app that makes its own engine
    * registers `Rfc7523Module.forRootAsync({ useFactory: (config) => engineOptions, inject: [...] })` instead.
    */

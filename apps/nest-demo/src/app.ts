@@ -6,7 +6,7 @@ import type { AuthorizationServer } from '@rfc7523/nestjs';
 import { AppModule } from './app.module.js';
 
 /**
- * The NestJS demo (INTERFACE.md) around an engine already made: token endpoint, metadata, JWKS and one
+ * The NestJS demo (docs/demo-interface.md) around an engine already made: token endpoint, metadata, JWKS and one
  * protected route. Nest's body parser is off so that the engine reads the raw form under its own limit.
  */
 export async function nestDemo(server: AuthorizationServer): Promise<DemoApp> {

@@ -3,7 +3,7 @@ import { Controller, Get, Inject, Res, type Type } from '@nestjs/common';
 import { AuthorizationServer, documentResponse, TokenEndpoint, writeNodeResponse, type EndpointPaths } from '@rfc7523/nestjs';
 
 /**
- * The token endpoint, the RFC 8414 metadata and the JWKS (INTERFACE.md), at the paths of the server's URLs
+ * The token endpoint, the RFC 8414 metadata and the JWKS (docs/demo-interface.md), at the paths of the server's URLs
  * (`/token`, `/.well-known/oauth-authorization-server`, `/jwks` for an issuer without a path), as the
  * Express demo mounts them. Metadata and JWKS may be cached for 300 seconds.
  */

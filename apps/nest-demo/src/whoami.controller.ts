@@ -1,7 +1,7 @@
 import { Controller, Get, UseFilters, UseGuards } from '@nestjs/common';
 import { AccessTokenClaims, AccessTokenGuard, OAuthExceptionFilter } from '@rfc7523/nestjs';
 
-/** A protected resource (INTERFACE.md): who the access token speaks for. */
+/** A protected resource (docs/demo-interface.md): who the access token speaks for. */
 @Controller('api')
 @UseFilters(OAuthExceptionFilter)
 export class WhoAmIController {
