@@ -14,7 +14,7 @@ interface Started {
   exit: Promise<number | null>;
 }
 
-/** Runs `npm start -w apps/<name>`'s command (node dist/main.js) as INTERFACE.md describes; needs `npm run build` (npm test runs it first). */
+/** Runs `npm start -w apps/<name>`'s command (node dist/main.js) as docs/demo-interface.md describes; needs `npm run build` (npm test runs it first). */
 function start(name: string, env: Record<string, string>): Started {
   const child = spawn(process.execPath, [join(root, 'apps', name, 'dist', 'main.js')], {
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -71,7 +71,7 @@ async function exitCode(s: Started): Promise<number | null> {
   }
 }
 
-describe.each(targets)('the $name process (INTERFACE.md)', ({ name }) => {
+describe.each(targets)('the $name process (docs/demo-interface.md)', ({ name }) => {
   it('starts on PORT/HOST/ISSUER, prints a listening line, serves metadata and stops on SIGTERM', async () => {
     const s = start(name, { PORT: '0', HOST: '127.0.0.1', ISSUER: 'https://as.process.test' });
     try {

@@ -60,7 +60,7 @@ export function waitForOutput(s: DemoProcess, pattern: RegExp, deadline = START_
   });
 }
 
-/** The URL of the `listening on <url>` line (INTERFACE.md). */
+/** The URL of the `listening on <url>` line (docs/demo-interface.md). */
 export async function listeningUrl(s: DemoProcess): Promise<string> {
   return (await waitForOutput(s, /listening on (http:\/\/[^\s"]+)/))[1]!;
 }

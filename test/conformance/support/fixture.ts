@@ -10,7 +10,7 @@ import { startJwksServer, type JwksServer } from './jwks-server.js';
 
 /** The issuer identifier every conformance server uses. */
 export const ISSUER = 'https://as.conformance.test';
-/** Its token endpoint URL (ISSUER + /token, INTERFACE.md). */
+/** Its token endpoint URL (ISSUER + /token, docs/demo-interface.md). */
 export const TOKEN_ENDPOINT = `${ISSUER}/token`;
 
 export interface Signer {

@@ -6,7 +6,7 @@ export function postToken(url: string, body: Record<string, string> | string, he
   return request(url).post('/token').set('content-type', 'application/x-www-form-urlencoded').set(headers).send(text);
 }
 
-/** Asserts the RFC 6749 §5.2 error shape and headers (SPEC P2). */
+/** Asserts the RFC 6749 §5.2 error shape and headers (rule P2). */
 export function expectOAuthError(res: { status: number; body: unknown; headers: Record<string, string> }, status: number, error: string): void {
   expect({ status: res.status, error: (res.body as { error?: string }).error }).toEqual({ status, error });
   expect(res.headers['content-type']).toMatch(/^application\/json/);
