@@ -1,4 +1,4 @@
-// Trust configuration files (INTERFACE.md format) for the benchmarked demos: `count` registered
+// Trust configuration files (docs/configuration.md format) for the benchmarked demos: `count` registered
 // clients sharing one public JWK, written to a temporary directory.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
