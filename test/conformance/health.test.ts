@@ -18,7 +18,7 @@ async function readyzBecomes(url: string, status: number, deadline = 30_000): Pr
   }
 }
 
-describe.each(targets)('$name health endpoints (INTERFACE.md)', (target) => {
+describe.each(targets)('$name health endpoints (docs/demo-interface.md)', (target) => {
   const ctx = useDemo(target);
 
   it('GET /healthz answers 200 {"status":"ok"}, not cached', async () => {
