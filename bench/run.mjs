@@ -6,10 +6,11 @@
 //   node bench/run.mjs --only=http,scale   # some sections; writes bench/results/latest-http+scale.json
 //
 // Sections: engine (engine.mjs), cryptoCosts (crypto-costs.mjs), replayMemory (replay-memory.mjs), redis (redis-latency.mjs),
-// http (http.mjs), scale (scale.mjs). Servers run in child processes; autocannon runs here.
+// http (http.mjs), scale (scale.mjs), enumeration (enumeration-timing.mjs). Servers run in child processes; autocannon runs here.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { benchCryptoCosts } from './crypto-costs.mjs';
 import { benchEngine } from './engine.mjs';
+import { benchEnumerationTiming } from './enumeration-timing.mjs';
 import { benchHttp } from './http.mjs';
 import { CONNECTIONS } from './load.mjs';
 import { machine } from './machine.mjs';
@@ -19,7 +20,7 @@ import { benchScale } from './scale.mjs';
 import { percent, printTable, times } from './table.mjs';
 import { checkTargets } from './targets.mjs';
 
-const SECTIONS = ['engine', 'cryptoCosts', 'replayMemory', 'redis', 'http', 'scale'];
+const SECTIONS = ['engine', 'cryptoCosts', 'replayMemory', 'redis', 'http', 'scale', 'enumeration'];
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
@@ -34,6 +35,7 @@ const settings = quick
       redis: { count: 2000 },
       http: { rounds: 2, seconds: 1.5, warmupRequests: 1000 },
       scale: { rounds: 2, seconds: 1.5, warmupRequests: 1000, manyClients: 10_000, replayEntries: 100_000 },
+      enumeration: { count: 500 },
     }
   : {
       engine: { count: 3000, reps: 3, warmUpCount: 500 },
@@ -42,6 +44,7 @@ const settings = quick
       redis: { count: 20_000 },
       http: { rounds: 5, seconds: 5, warmupRequests: 4000 },
       scale: { rounds: 5, seconds: 5, warmupRequests: 4000, manyClients: 100_000, replayEntries: 1_000_000 },
+      enumeration: { count: 5000 },
     };
 
 const log = (line) => console.error(line);
@@ -126,6 +129,16 @@ if (only.includes('scale')) {
       'and the same over the quiet rounds only (other processes < 0.1 core).',
     ['configuration', 'start-up', 'heap', 'req/s', 'p50', 'p99', 'rps loss', 'quiet rounds', 'non-2xx', 'other load'],
     s.configs.map((c) => [c.label, ms(c.startupMs), `${c.heapUsedMiB} MiB`, c.rps, ms(c.p50), ms(c.p99), percent(c.rpsLoss), c.quietRpsLoss === null ? 'n/a' : percent(c.quietRpsLoss), c.non2xx, c.otherLoad]),
+  );
+}
+
+if (only.includes('enumeration')) {
+  log('Client enumeration timing: refusing a registered client with a bad signature and an unregistered client…');
+  results.enumeration = await benchEnumerationTiming(settings.enumeration);
+  printTable(
+    'Client enumeration timing: microseconds to refuse a client assertion (authenticateClient, one in flight, alternating)',
+    ['alg', 'registered, bad signature p50', 'p90', 'unregistered p50', 'p90', 'ratio'],
+    results.enumeration.map((r) => [r.alg, `${r.registered.p50} us`, `${r.registered.p90} us`, `${r.unregistered.p50} us`, `${r.unregistered.p90} us`, times(r.ratio)]),
   );
 }
 

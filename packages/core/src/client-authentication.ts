@@ -2,6 +2,7 @@ import { AssertionVerifier, type VerifiedAssertion } from './assertion/assertion
 import type { ClientMetadata } from './config/metadata-types.js';
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from './constants.js';
 import { InvalidClientError, InvalidRequestError } from './errors.js';
+import { decoyVerification } from './keys/decoy-verification.js';
 import type { Registry } from './registry.js';
 import { header, param } from './request/form.js';
 import type { PlainRequest } from './request/plain-request.js';
@@ -70,8 +71,12 @@ export class ClientAuthenticator {
       throw this.verifier.reject(USE, 'client_id_mismatch', 'client_id differs from the assertion sub', { issuer: iss, claim: 'sub' });
     }
     const client = this.registry.clients.get(sub);
-    if (client === undefined) throw this.verifier.reject(USE, 'unknown_client', 'sub names no registered client', { issuer: iss, claim: 'sub' });
-    if (iss !== sub) throw this.verifier.reject(USE, 'iss_mismatch', 'iss must equal sub and the client_id', { issuer: iss, claim: 'iss' });
+    if (client === undefined || iss !== sub) {
+      // As slow as a registered client's bad signature, so timing does not reveal which client_ids exist.
+      await decoyVerification(jwt, this.verifier.algorithms);
+      if (client === undefined) throw this.verifier.reject(USE, 'unknown_client', 'sub names no registered client', { issuer: iss, claim: 'sub' });
+      throw this.verifier.reject(USE, 'iss_mismatch', 'iss must equal sub and the client_id', { issuer: iss, claim: 'iss' });
+    }
 
     const verified = await this.verifier.verify(USE, jwt, {
       issuer: client.clientId,
