@@ -10,9 +10,9 @@ export {
   type AssertionAlgorithm,
 } from './constants.js';
 export * from './errors.js';
-export { toErrorResponse, NO_STORE_HEADERS, type HttpResponse } from './error-response.js';
+export { toErrorResponse, oauthErrorResponse, asOAuthError, OAUTH_ERROR_MARK, NO_STORE_HEADERS, type HttpResponse, type ErrorReporter } from './error-response.js';
 export type { PlainRequest } from './request/plain-request.js';
-export { plainRequestFromNode } from './http/node-request.js';
+export { plainRequestFromNode, formFields } from './http/node-request.js';
 export { writeNodeResponse, documentResponse } from './http/node-response.js';
 export { endpointPaths, type EndpointPaths } from './http/endpoint-paths.js';
 export type { AuthenticatedClient } from './client-authentication.js';

@@ -1,20 +1,21 @@
-import { InvalidRequestError, OAuthError, toErrorResponse, writeNodeResponse } from '@rfc7523/core';
+import { oauthErrorResponse, writeNodeResponse, type AuthorizationServer } from '@rfc7523/core';
 import type { ErrorRequestHandler } from 'express';
 
 /**
- * Express error handler answering as RFC 6749 §5.2 JSON, never with a stack trace: OAuth errors as they
- * are; client errors raised by other middleware (a body parser's 400 or 413) as `invalid_request` with
- * their status; anything else as 500 `server_error`. Mount it last.
+ * Express error handler for this suite's errors, answered as RFC 6749 §5.2 / RFC 6750 §3.1 JSON, never
+ * with a stack trace: an `OAuthError` (or an error marked with `OAUTH_ERROR_MARK`) as it is, and a request
+ * body reader's 4xx (body-parser's 400, 413 or 415) as `invalid_request` with its status — see
+ * `oauthErrorResponse` in `@rfc7523/core`. Every other error (your app's own, its 404s, bugs) goes on to
+ * your next error handler with `next(err)`, as does any error once the response's headers are sent.
+ * With `server`, each error answered is also reported to its `onEvent`. Mount it after your routes.
  */
-export function oauthErrorHandler(): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
-    let error = err;
-    if (!(err instanceof OAuthError)) {
-      const status = (err as { status?: unknown })?.status;
-      if (typeof status === 'number' && status >= 400 && status < 500) {
-        error = new InvalidRequestError('malformed_body', 'the request could not be read', { status, cause: err });
-      }
+export function oauthErrorHandler(server?: AuthorizationServer): ErrorRequestHandler {
+  return function oauthErrorAnswer(err: unknown, _req, res, next) {
+    const response = res.headersSent ? undefined : oauthErrorResponse(err, server);
+    if (response === undefined) {
+      next(err);
+      return;
     }
-    writeNodeResponse(res, toErrorResponse(error));
+    writeNodeResponse(res, response);
   };
 }

@@ -1,5 +1,6 @@
 import {
   documentResponse,
+  formFields,
   plainRequestFromNode,
   writeNodeResponse,
   type AuthorizationServer,
@@ -10,6 +11,16 @@ import './types.js';
 
 function plain(server: AuthorizationServer, req: Request): Promise<PlainRequest> {
   return plainRequestFromNode(req, req.body, server.maxBodyLength);
+}
+
+/**
+ * Once the engine accepted a request whose form it read itself (no body parser ran), keeps the fields on
+ * `req.body`, as `express.urlencoded()` would, for the handler that follows (introspection's `token`).
+ */
+function keepForm(req: Request, request: PlainRequest): void {
+  if (req.body !== undefined) return;
+  const fields = formFields(request.body);
+  if (fields !== undefined) req.body = fields;
 }
 
 /** Runs `work`, answering any error itself as RFC 6749/6750 JSON so it never reaches finalhandler. */
@@ -32,22 +43,28 @@ export function tokenEndpoint(server: AuthorizationServer): RequestHandler {
 
 /**
  * Client authentication for endpoints other than the token endpoint — introspection, revocation,
- * your own token endpoint (RFC 7523 §2.2). Puts the client on `req.oauthClient`; refuses with 401.
+ * your own token endpoint (RFC 7523 §2.2). Puts the client on `req.oauthClient`, and the form's fields on
+ * `req.body` when no body parser ran; refuses with 401.
  */
 export function authenticateClient(server: AuthorizationServer): RequestHandler {
   return guarded(server, async (req, _res, next) => {
-    req.oauthClient = await server.authenticateClient(await plain(server, req));
+    const request = await plain(server, req);
+    req.oauthClient = await server.authenticateClient(request);
+    keepForm(req, request);
     next();
   });
 }
 
 /**
  * Verifies a jwt-bearer grant request (RFC 7523 §2.1) for servers that keep their own token endpoint.
- * Puts the grant on `req.oauthGrant` (and its client on `req.oauthClient`); refuses with 400/401.
+ * Puts the grant on `req.oauthGrant` (and its client on `req.oauthClient`), and the form's fields on
+ * `req.body` when no body parser ran; refuses with 400/401.
  */
 export function verifyJwtBearerGrant(server: AuthorizationServer): RequestHandler {
   return guarded(server, async (req, _res, next) => {
-    const grant = await server.verifyGrant(await plain(server, req));
+    const request = await plain(server, req);
+    const grant = await server.verifyGrant(request);
+    keepForm(req, request);
     req.oauthGrant = grant;
     if (grant.client !== null) req.oauthClient = grant.client;
     next();

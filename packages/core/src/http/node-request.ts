@@ -7,16 +7,26 @@ function isForm(request: IncomingMessage): boolean {
   return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers['content-type'] ?? '');
 }
 
+function isBytes(body: unknown): body is string | Uint8Array {
+  return typeof body === 'string' || body instanceof Uint8Array;
+}
+
 /**
- * Builds the engine's PlainRequest from a Node request, for adapters. Uses a body a framework already
- * parsed when there is one; otherwise reads the form body itself, refusing more than `limit` bytes
- * with 413 (rule R8). Bodies of other types are not read: the engine refuses them by type.
+ * Builds the engine's PlainRequest from a Node request, for adapters. Prefers, in order: the body text a
+ * framework kept (`parsedBody` given as text or bytes, or `request.rawBody` as Nest's `rawBody: true`,
+ * body-parser's `verify` hook and koa-bodyparser's `patchNode` leave it), so that the engine parses the
+ * form itself, counts its exact size and refuses a JSON text taken for a form (rule R7, R8); then a body a
+ * framework parsed into an object, whose size the engine estimates; otherwise reads the form body itself,
+ * refusing more than `limit` bytes with 413 (rule R8). Bodies of other types are not read: the engine
+ * refuses them by type.
  */
 export async function plainRequestFromNode(request: IncomingMessage, parsedBody: unknown, limit: number): Promise<PlainRequest> {
   const base = { method: request.method ?? 'GET', headers: request.headers };
-  const alreadyRead = typeof parsedBody === 'string' || parsedBody instanceof Uint8Array;
-  if (alreadyRead || (typeof parsedBody === 'object' && parsedBody !== null && request.readableEnded)) {
-    return { ...base, body: parsedBody as PlainRequest['body'] };
+  if (isBytes(parsedBody)) return { ...base, body: parsedBody };
+  if (request.readableEnded) {
+    const raw = (request as { rawBody?: unknown }).rawBody;
+    if (isBytes(raw)) return { ...base, body: raw };
+    if (typeof parsedBody === 'object' && parsedBody !== null) return { ...base, body: parsedBody as PlainRequest['body'] };
   }
   if (request.method !== 'POST' || !isForm(request) || request.readableEnded) return base;
   try {
@@ -33,4 +43,19 @@ export async function plainRequestFromNode(request: IncomingMessage, parsedBody:
     }
     throw new InvalidRequestError('malformed_body', 'the request body could not be read', { cause: err });
   }
+}
+
+/**
+ * The fields of a form body the adapter read as text, as an object with no prototype (`{ token: '…' }`),
+ * for adapters that keep the parsed form on the request after the engine accepted it — so that an
+ * introspection (RFC 7662 §2.1) or revocation (RFC 7009 §2.1) handler reads `token` as it would behind a
+ * body parser. Undefined when the body is already an object, or absent. Call it only once the engine
+ * accepted the request: a repeated parameter keeps its last value here.
+ */
+export function formFields(body: PlainRequest['body']): Record<string, string> | undefined {
+  if (!isBytes(body)) return undefined;
+  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of new URLSearchParams(text)) fields[name] = value;
+  return fields;
 }

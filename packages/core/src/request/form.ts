@@ -20,6 +20,32 @@ function addParam(params: Map<string, string>, name: string, value: string): voi
   params.set(name, value);
 }
 
+/** R8: a body over the server's `maxBodyLength` (413, RFC 9110 §15.5.14). */
+function tooLarge(): InvalidRequestError {
+  return new InvalidRequestError('body_too_large', 'the request body is too large', { status: 413 });
+}
+
+/** The request's `Content-Length` in bytes, or 0 when absent or not a number. */
+function declaredLength(request: PlainRequest): number {
+  const length = Number(header(request, 'content-length'));
+  return Number.isFinite(length) ? length : 0;
+}
+
+/**
+ * The fewest bytes a form with these fields takes as `application/x-www-form-urlencoded` (each name and
+ * value in UTF-8, one `=` each, `&` between): a body parser may have inflated a compressed body, so the
+ * `Content-Length` alone does not bound it. Counts every value of a repeated parameter (an array).
+ */
+function parsedFormLength(body: Readonly<Record<string, unknown>>): number {
+  let length = -1;
+  for (const [name, value] of Object.entries(body)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      length += Buffer.byteLength(name) + 2 + (typeof item === 'string' ? Buffer.byteLength(item) : 0);
+    }
+  }
+  return length;
+}
+
 /**
  * Checks method and body type, then parses the form with every parameter present once
  * (rule R0, R3, R7, R8; RFC 6749 §3.2). Empty values are kept as "" so callers can treat them as absent.
@@ -40,14 +66,14 @@ export function readForm(request: PlainRequest, maxBodyLength: number): Map<stri
   if (body === undefined || body === null) return params;
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    if (length > maxBodyLength) {
-      throw new InvalidRequestError('body_too_large', 'the request body is too large', { status: 413 });
-    }
+    if (length > maxBodyLength) throw tooLarge();
     const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
     for (const [name, value] of new URLSearchParams(text)) addParam(params, name, value);
     return params;
   }
   if (typeof body !== 'object') throw new InvalidRequestError('malformed_body', 'the request body is malformed');
+  // R8 behind a body parser: the body as sent (Content-Length), or at least the bytes of its fields.
+  if (declaredLength(request) > maxBodyLength || parsedFormLength(body) > maxBodyLength) throw tooLarge();
   for (const [name, value] of Object.entries(body)) {
     if (Array.isArray(value)) {
       // A framework's body parser turns a repeated parameter into an array.

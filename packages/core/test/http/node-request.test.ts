@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { plainRequestFromNode } from '@rfc7523/core';
+import { formFields, plainRequestFromNode } from '@rfc7523/core';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -67,6 +67,16 @@ describe('plainRequestFromNode (for adapters)', () => {
     await expect(plainRequestFromNode(parsed, { a: '1' }, 1024)).resolves.toMatchObject({ body: { a: '1' } });
   });
 
+  it('R7 prefers the text a framework kept on request.rawBody to its parsed object, so the engine parses the form itself', async () => {
+    // A JSON parser that ignores Content-Type turned '{"grant_type":"x"}' into an object; the text says what was sent.
+    const req = await ended(nodeRequest('POST', { 'content-type': FORM }, '{"grant_type":"x"}'));
+    Object.assign(req, { rawBody: Buffer.from('{"grant_type":"x"}') });
+    const plain = await plainRequestFromNode(req, { grant_type: 'x' }, 1024);
+    expect(Buffer.from(plain.body as Uint8Array).toString()).toBe('{"grant_type":"x"}');
+    Object.assign(req, { rawBody: 'a=1' });
+    await expect(plainRequestFromNode(req, { a: '1' }, 1024)).resolves.toMatchObject({ body: 'a=1' });
+  });
+
   it('ignores an empty parsed object when the stream was not read (a framework without a form parser)', async () => {
     const req = nodeRequest('POST', { 'content-type': FORM }, 'a=1');
     await expect(plainRequestFromNode(req, {}, 1024)).resolves.toMatchObject({ body: 'a=1' });
@@ -75,5 +85,19 @@ describe('plainRequestFromNode (for adapters)', () => {
   it('gives no body when the stream was consumed by someone else', async () => {
     const req = await ended(nodeRequest('POST', { 'content-type': FORM }, 'a=1'));
     await expect(plainRequestFromNode(req, undefined, 1024)).resolves.not.toHaveProperty('body');
+  });
+});
+
+describe('formFields (for adapters keeping the form on the request)', () => {
+  it('gives the fields of a form read as text or bytes, on an object with no prototype', () => {
+    const fields = formFields('token=abc&token_type_hint=access_token&__proto__=x');
+    expect(Object.getPrototypeOf(fields)).toBeNull();
+    expect({ ...fields }).toEqual({ token: 'abc', token_type_hint: 'access_token', ['__proto__']: 'x' });
+    expect({ ...formFields(new TextEncoder().encode('a=%C3%A9')) }).toEqual({ a: 'é' });
+  });
+
+  it('gives undefined for a body already parsed, or none', () => {
+    expect(formFields({ a: '1' })).toBeUndefined();
+    expect(formFields(undefined)).toBeUndefined();
   });
 });

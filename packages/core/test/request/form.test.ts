@@ -89,6 +89,27 @@ describe('readForm (RFC 6749 §3.2)', () => {
     expect(readForm(post('a='.padEnd(1024, 'x')), 1024).get('a')).toHaveLength(1022);
   });
 
+  it('R8 refuses a parsed form whose fields alone exceed the limit, with 413 (a body parser ran first)', () => {
+    // name + "=" + value: 1 + 1 + 98 = 100 bytes; "é" counts two bytes.
+    expect(readForm(post({ a: 'x'.repeat(98) }), 100).get('a')).toHaveLength(98);
+    expect(() => readForm(post({ a: 'x'.repeat(99) }), 100)).toThrow(expect.objectContaining({ status: 413, reason: 'body_too_large' }));
+    expect(() => readForm(post({ a: 'é'.repeat(50) }), 100)).toThrow(expect.objectContaining({ status: 413 }));
+    // Two fields: "a=…&b=…" — 2 + 48 + 1 + 2 + 47 = 100 bytes.
+    expect(readForm(post({ a: 'x'.repeat(48), b: 'y'.repeat(47) }), 100).size).toBe(2);
+    expect(() => readForm(post({ a: 'x'.repeat(48), b: 'y'.repeat(48) }), 100)).toThrow(expect.objectContaining({ status: 413 }));
+  });
+
+  it('R8 counts every value of a repeated parameter before refusing it as repeated', () => {
+    expect(() => readForm(post({ a: ['x'.repeat(60), 'y'.repeat(60)] }), 100)).toThrow(expect.objectContaining({ status: 413 }));
+    expect(() => readForm(post({ a: ['x', 'y'] }), 100)).toThrow(expect.objectContaining({ status: 400, reason: 'repeated_parameter' }));
+  });
+
+  it('R8 refuses a parsed form whose Content-Length was over the limit, with 413', () => {
+    const request: PlainRequest = { method: 'POST', headers: { 'content-type': FORM, 'content-length': '101' }, body: { a: 'b' } };
+    expect(() => readForm(request, 100)).toThrow(expect.objectContaining({ status: 413, reason: 'body_too_large' }));
+    expect(readForm({ ...request, headers: { 'content-type': FORM, 'content-length': '100' } }, 100).get('a')).toBe('b');
+  });
+
   it('a long parameter name is cut in the error description', () => {
     const name = 'n'.repeat(500);
     try {
