@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuthorizationServer } from '@rfc7523/core';
 import { authorizationServerFactory } from './authorization-server.factory.js';
 import { OAuthErrorFilter } from './filters/oauth-error.filter.js';
+import { Rfc7523PlatformSupport } from './platform/platform-support.js';
 import { ConfigurableModuleClass } from './rfc7523.module-definition.js';
 import { REPLAY_STORE, RFC7523_OPTIONS } from './tokens.js';
 
@@ -11,7 +12,9 @@ import { REPLAY_STORE, RFC7523_OPTIONS } from './tokens.js';
  * inject, imports })` take the engine's options (or `{ server }`), plus `isGlobal` (default false). It
  * provides and exports the engine under the `AuthorizationServer` class (inject it by type), created once at
  * start-up; a `REPLAY_STORE` provider visible to it becomes the engine's replay store (RFC 7523 §3.7),
- * otherwise the engine keeps its in-memory one. It also registers `OAuthErrorFilter` app-wide.
+ * otherwise the engine keeps its in-memory one. It also registers `OAuthErrorFilter` app-wide. It works on the
+ * Express and the Fastify platform; on Fastify with `bodyParser: false` it registers a form parser that leaves
+ * the form for the engine to read under `maxBodyLength`. Any other platform fails start-up.
  */
 @Module({
   providers: [
@@ -21,6 +24,7 @@ import { REPLAY_STORE, RFC7523_OPTIONS } from './tokens.js';
       inject: [RFC7523_OPTIONS, { token: REPLAY_STORE, optional: true }],
     },
     { provide: APP_FILTER, useClass: OAuthErrorFilter },
+    Rfc7523PlatformSupport,
   ],
   exports: [AuthorizationServer],
 })

@@ -12,7 +12,7 @@ import {
   type ReplayStore,
 } from '@rfc7523/nestjs';
 import { clientAssertion, clientAuth, engineOptions, form, ISSUER, makeKeys, type TestKeys } from './support/keys.js';
-import { startApp, type TestApp } from './support/nest-app.js';
+import { PLATFORMS, startApp, type Platform, type TestApp } from './support/nest-app.js';
 
 /** A replay store that remembers in memory and records every call. */
 class RecordingReplayStore implements ReplayStore {
@@ -56,13 +56,14 @@ class EngineConfig {
 @Module({ providers: [EngineConfig], exports: [EngineConfig] })
 class EngineConfigModule {}
 
-async function start(...imports: (DynamicModule | typeof EngineConfigModule)[]): Promise<TestApp> {
+async function startOn(platform: Platform, ...imports: (DynamicModule | typeof EngineConfigModule)[]): Promise<TestApp> {
   @Module({ imports, controllers: [TokenController, EngineController] })
   class AppModule {}
-  return startApp(AppModule);
+  return startApp(AppModule, platform);
 }
 
-describe('Rfc7523Module', () => {
+describe.each(PLATFORMS)('Rfc7523Module on $name', (platform) => {
+  const start = (...imports: (DynamicModule | typeof EngineConfigModule)[]) => startOn(platform, ...imports);
   let keys: TestKeys;
   const apps: TestApp[] = [];
   const track = async (app: Promise<TestApp>): Promise<TestApp> => {
@@ -121,7 +122,7 @@ describe('Rfc7523Module', () => {
     class FeatureModule {}
     @Module({ imports: [Rfc7523Module.forRoot({ ...engineOptions(keys), isGlobal: true }), FeatureModule] })
     class AppModule {}
-    const t = await track(startApp(AppModule));
+    const t = await track(startApp(AppModule, platform));
     expect((await t.http().get('/engine')).body).toEqual({ issuer: ISSUER });
   });
 
@@ -130,7 +131,7 @@ describe('Rfc7523Module', () => {
     class FeatureModule {}
     @Module({ imports: [Rfc7523Module.forRoot(engineOptions(keys)), FeatureModule] })
     class AppModule {}
-    await expect(NestFactory.create(AppModule, { logger: false, abortOnError: false })).rejects.toThrow(/AuthorizationServer/);
+    await expect(NestFactory.create(AppModule, platform.adapter(), { logger: false, abortOnError: false })).rejects.toThrow(/AuthorizationServer/);
   });
 
   it('the server option adopts an engine created elsewhere as it is', async () => {
@@ -222,7 +223,7 @@ describe('Rfc7523Module', () => {
     }
     @Module({ imports: [Rfc7523Module.forRoot(engineOptions(keys))], controllers: [GuardedController] })
     class FeatureModule {}
-    const t = await track(startApp(FeatureModule));
+    const t = await track(startApp(FeatureModule, platform));
     expect((await t.http().get('/guarded')).status).toBe(401);
   });
 });

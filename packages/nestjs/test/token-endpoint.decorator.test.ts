@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Controller, Module } from '@nestjs/common';
 import { JWT_BEARER_GRANT_TYPE, Rfc7523Module, TokenEndpoint } from '@rfc7523/nestjs';
 import { clientAssertion, clientAuth, engineOptions, form, grantAssertion, makeKeys, type TestKeys } from './support/keys.js';
-import { BODY_MODES, startApp, type TestApp } from './support/nest-app.js';
+import { PLATFORM_BODY_MODES, startApp, type TestApp } from './support/nest-app.js';
 
 @Controller()
 class TokenController {
@@ -20,7 +20,7 @@ class PrefixedTokenController {
 
 const FORM = 'application/x-www-form-urlencoded';
 
-describe.each(BODY_MODES)('@TokenEndpoint() with $name', (mode) => {
+describe.each(PLATFORM_BODY_MODES)('@TokenEndpoint() on $name', ({ platform, mode }) => {
   let keys: TestKeys;
   let t: TestApp;
   /** The status of every `res.end()` call, to prove that Nest writes nothing after the engine. */
@@ -33,7 +33,7 @@ describe.each(BODY_MODES)('@TokenEndpoint() with $name', (mode) => {
       controllers: [TokenController, PrefixedTokenController],
     })
     class AppModule {}
-    t = await startApp(AppModule, mode.bodyParser, (app) =>
+    t = await startApp(AppModule, platform, mode.bodyParser, (app) =>
       app.use((_req: unknown, res: ServerResponse, next: () => void) => {
         const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
         res.end = ((...args: unknown[]) => {

@@ -1,13 +1,13 @@
-import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { AuthorizationServer, writeNodeResponse, type HttpResponse, type PlainRequest } from '@rfc7523/core';
+import { AuthorizationServer, type HttpResponse, type PlainRequest } from '@rfc7523/core';
 import { of, type Observable } from 'rxjs';
 import { readPlainRequest, type OAuthRequest } from '../oauth-request.js';
+import { writeResponse } from '../platform/write-response.js';
 
 /**
  * Answers a route as the token endpoint (RFC 6749 §3.2, RFC 7523 §2): reads the form body (up to
  * `maxBodyLength`, default 65536 bytes), runs the engine's whole exchange and writes its status, headers
- * and JSON body (RFC 6749 §5.1, §5.2) itself; the route method is not called. Used by `@TokenEndpoint()`.
+ * and JSON body (RFC 6749 §5.1, §5.2) itself, on Express or Fastify; the route method is not called. Used by `@TokenEndpoint()`.
  */
 @Injectable()
 export class TokenEndpointInterceptor implements NestInterceptor {
@@ -16,7 +16,7 @@ export class TokenEndpointInterceptor implements NestInterceptor {
   async intercept(context: ExecutionContext, _next: CallHandler): Promise<Observable<undefined>> {
     const http = context.switchToHttp();
     const request = await readPlainRequest(this.server, http.getRequest<OAuthRequest>());
-    writeNodeResponse(http.getResponse<ServerResponse>(), await this.exchange(request));
+    writeResponse(http.getResponse<unknown>(), await this.exchange(request));
     return of(undefined);
   }
 

@@ -8,7 +8,7 @@ import {
   type Rfc7523Event,
 } from '@rfc7523/nestjs';
 import { clientAssertion, clientAuth, engineOptions, form, makeKeys, type TestKeys } from '../support/keys.js';
-import { startApp, type TestApp } from '../support/nest-app.js';
+import { PLATFORMS, startApp, type TestApp } from '../support/nest-app.js';
 
 const SECRET = 'database password is hunter2';
 
@@ -53,7 +53,7 @@ class PlainController {
   }
 }
 
-describe('OAuthExceptionFilter', () => {
+describe.each(PLATFORMS)('OAuthExceptionFilter on $name', (platform) => {
   let keys: TestKeys;
   let t: TestApp;
   let accessToken: string;
@@ -66,7 +66,7 @@ describe('OAuthExceptionFilter', () => {
       controllers: [TokenController, FailingController, PlainController],
     })
     class AppModule {}
-    t = await startApp(AppModule);
+    t = await startApp(AppModule, platform);
     const body = form({ grant_type: 'client_credentials', ...clientAuth(await clientAssertion(keys)) });
     accessToken = (await t.http().post('/token').set('content-type', 'application/x-www-form-urlencoded').send(body)).body.access_token;
   });

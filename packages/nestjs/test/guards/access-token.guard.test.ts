@@ -8,7 +8,7 @@ import {
   TokenEndpoint,
 } from '@rfc7523/nestjs';
 import { clientAssertion, clientAuth, engineOptions, form, ISSUER, makeKeys, type TestKeys } from '../support/keys.js';
-import { startApp, type TestApp } from '../support/nest-app.js';
+import { PLATFORMS, startApp, type TestApp } from '../support/nest-app.js';
 
 @Controller()
 class TokenController {
@@ -61,7 +61,7 @@ class BareController {
   }
 }
 
-describe('AccessTokenGuard and @RequireScopes()', () => {
+describe.each(PLATFORMS)('AccessTokenGuard and @RequireScopes() on $name', (platform) => {
   let keys: TestKeys;
   let t: TestApp;
   let readToken: string;
@@ -84,7 +84,7 @@ describe('AccessTokenGuard and @RequireScopes()', () => {
       controllers: [TokenController, ApiController, AdminController, BareController],
     })
     class AppModule {}
-    t = await startApp(AppModule);
+    t = await startApp(AppModule, platform);
     readToken = await token('read');
     readWriteToken = await token('read write');
   });

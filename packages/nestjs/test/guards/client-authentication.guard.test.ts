@@ -9,7 +9,7 @@ import {
   type PlainRequest,
 } from '@rfc7523/nestjs';
 import { clientAssertion, clientAuth, engineOptions, form, ISSUER, makeKeys, type TestKeys } from '../support/keys.js';
-import { BODY_MODES, formParam, startApp, type TestApp } from '../support/nest-app.js';
+import { PLATFORM_BODY_MODES, formParam, startApp, type TestApp } from '../support/nest-app.js';
 
 const seen: string[] = [];
 
@@ -41,7 +41,7 @@ class IntrospectionController {
   }
 }
 
-describe.each(BODY_MODES)('ClientAuthenticationGuard with $name', (mode) => {
+describe.each(PLATFORM_BODY_MODES)('ClientAuthenticationGuard on $name', ({ platform, mode }) => {
   let keys: TestKeys;
   let t: TestApp;
 
@@ -49,7 +49,7 @@ describe.each(BODY_MODES)('ClientAuthenticationGuard with $name', (mode) => {
     keys = await makeKeys();
     @Module({ imports: [Rfc7523Module.forRoot(engineOptions(keys))], controllers: [IntrospectionController] })
     class AppModule {}
-    t = await startApp(AppModule, mode.bodyParser);
+    t = await startApp(AppModule, platform, mode.bodyParser);
   });
   afterAll(() => t.close());
 

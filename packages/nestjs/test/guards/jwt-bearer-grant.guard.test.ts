@@ -10,7 +10,7 @@ import {
   type VerifiedGrant,
 } from '@rfc7523/nestjs';
 import { clientAssertion, clientAuth, engineOptions, form, GRANT_ISSUER, GRANT_SUBJECT, grantAssertion, makeKeys, makeSigner, type TestKeys } from '../support/keys.js';
-import { BODY_MODES, startApp, type TestApp } from '../support/nest-app.js';
+import { PLATFORM_BODY_MODES, startApp, type TestApp } from '../support/nest-app.js';
 
 @Controller()
 @UseFilters(OAuthExceptionFilter)
@@ -23,7 +23,7 @@ class OwnTokenEndpointController {
   }
 }
 
-describe.each(BODY_MODES)('JwtBearerGrantGuard with $name', (mode) => {
+describe.each(PLATFORM_BODY_MODES)('JwtBearerGrantGuard on $name', ({ platform, mode }) => {
   let keys: TestKeys;
   let t: TestApp;
 
@@ -31,7 +31,7 @@ describe.each(BODY_MODES)('JwtBearerGrantGuard with $name', (mode) => {
     keys = await makeKeys();
     @Module({ imports: [Rfc7523Module.forRoot(engineOptions(keys))], controllers: [OwnTokenEndpointController] })
     class AppModule {}
-    t = await startApp(AppModule, mode.bodyParser);
+    t = await startApp(AppModule, platform, mode.bodyParser);
   });
   afterAll(() => t.close());
 

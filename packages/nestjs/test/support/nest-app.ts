@@ -1,9 +1,23 @@
-/** A real Nest app on the Express platform, listening on port 0. */
+/** A real Nest app on the Express or the Fastify platform, listening on port 0. */
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import request from 'supertest';
+
+/** A Nest HTTP platform the module, guards, decorators and filters must work on. */
+export interface Platform {
+  name: 'Express' | 'Fastify';
+  adapter(): AbstractHttpAdapter;
+}
+
+/** Every spec runs on both platforms, as @nestjs/throttler's do. */
+export const PLATFORMS: Platform[] = [
+  { name: 'Express', adapter: () => new ExpressAdapter() },
+  { name: 'Fastify', adapter: () => new FastifyAdapter() },
+];
 
 export interface TestApp {
   app: INestApplication;
@@ -23,12 +37,18 @@ export const BODY_MODES: BodyMode[] = [
   { name: "Nest's body parser", bodyParser: true },
 ];
 
+/** Each platform with each body mode, for `describe.each`. */
+export const PLATFORM_BODY_MODES = PLATFORMS.flatMap((platform) =>
+  BODY_MODES.map((mode) => ({ platform, mode, name: `${platform.name}, ${mode.name}` })),
+);
+
 export async function startApp(
   module: Type | DynamicModule,
+  platform: Platform = PLATFORMS[0]!,
   bodyParser = false,
   configure: (app: INestApplication) => void = () => {},
 ): Promise<TestApp> {
-  const app = await NestFactory.create(module, { bodyParser, logger: false, abortOnError: false });
+  const app = await NestFactory.create(module, platform.adapter(), { bodyParser, logger: false, abortOnError: false });
   configure(app);
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer() as Server;
