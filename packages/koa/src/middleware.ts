@@ -1,6 +1,6 @@
 import { documentResponse, type AuthorizationServer } from '@rfc7523/core';
 import type { Middleware } from 'koa';
-import { ANSWERED, orAnswer, plainRequest, respond } from './respond.js';
+import { ANSWERED, keepForm, orAnswer, plainRequest, respond } from './respond.js';
 import './state.js';
 
 /**
@@ -17,12 +17,18 @@ export function tokenEndpoint(server: AuthorizationServer): Middleware {
 
 /**
  * Client authentication for endpoints other than the token endpoint — introspection, revocation,
- * your own token endpoint (RFC 7523 §2.2). Puts the client on `ctx.state.oauthClient`; refuses with
- * 401 `invalid_client` (RFC 6749 §5.2). Default: client authentication required.
+ * your own token endpoint (RFC 7523 §2.2). Puts the client on `ctx.state.oauthClient`, and the form's
+ * fields on `ctx.request.body` when no body parser ran; refuses with 401 `invalid_client` (RFC 6749 §5.2).
+ * Default: client authentication required.
  */
 export function authenticateClient(server: AuthorizationServer): Middleware {
   return async function oauthAuthenticateClient(ctx, next) {
-    const client = await orAnswer(server, ctx, async () => server.authenticateClient(await plainRequest(server, ctx)));
+    const client = await orAnswer(server, ctx, async () => {
+      const request = await plainRequest(server, ctx);
+      const authenticated = await server.authenticateClient(request);
+      keepForm(ctx, request);
+      return authenticated;
+    });
     if (client === ANSWERED) return;
     ctx.state.oauthClient = client;
     await next();
@@ -32,11 +38,17 @@ export function authenticateClient(server: AuthorizationServer): Middleware {
 /**
  * Verifies a jwt-bearer grant request (RFC 7523 §2.1) for servers that keep their own token endpoint.
  * Puts the grant on `ctx.state.oauthGrant` (and its client, when one authenticated, on
- * `ctx.state.oauthClient`); refuses with 400 `invalid_grant` or 401 `invalid_client` (RFC 7523 §3).
+ * `ctx.state.oauthClient`), and the form's fields on `ctx.request.body` when no body parser ran; refuses
+ * with 400 `invalid_grant` or 401 `invalid_client` (RFC 7523 §3).
  */
 export function verifyJwtBearerGrant(server: AuthorizationServer): Middleware {
   return async function oauthVerifyJwtBearerGrant(ctx, next) {
-    const grant = await orAnswer(server, ctx, async () => server.verifyGrant(await plainRequest(server, ctx)));
+    const grant = await orAnswer(server, ctx, async () => {
+      const request = await plainRequest(server, ctx);
+      const verified = await server.verifyGrant(request);
+      keepForm(ctx, request);
+      return verified;
+    });
     if (grant === ANSWERED) return;
     ctx.state.oauthGrant = grant;
     if (grant.client !== null) ctx.state.oauthClient = grant.client;

@@ -1,30 +1,25 @@
-import { InvalidRequestError, OAuthError, toErrorResponse } from '@rfc7523/core';
+import { oauthErrorResponse, type AuthorizationServer } from '@rfc7523/core';
 import type { Middleware } from 'koa';
 import { respond } from './respond.js';
 
 /**
- * Answers errors thrown downstream as RFC 6749 §5.2 JSON, never as Koa's text or with a stack trace:
- * OAuth errors as they are; client errors raised by other middleware (a body parser's 400 or 413) as
- * `invalid_request` with their status; anything else as 500 `server_error` without detail, and
- * emitted on the app's `error` event for logging. Mount it first, before the router.
+ * Answers this suite's errors thrown downstream as RFC 6749 §5.2 / RFC 6750 §3.1 JSON, never as Koa's
+ * text or with a stack trace: an `OAuthError` (or an error marked with `OAUTH_ERROR_MARK`) as it is, and a
+ * request body reader's 4xx (koa-bodyparser's 400, 413 or 415) as `invalid_request` with its status — see
+ * `oauthErrorResponse` in `@rfc7523/core`. Every other error (your app's own, its 404s, bugs) is rethrown
+ * untouched to your error handling and Koa's (`ctx.onerror`, the app's `error` event), as is any error once
+ * the headers are sent. With `server`, each error answered is also reported to its `onEvent`.
+ * Mount it first, before the body parser and the router.
  */
-export function oauthErrors(): Middleware {
+export function oauthErrors(server?: AuthorizationServer): Middleware {
   return async function oauthErrorAnswer(ctx, next) {
     try {
       await next();
     } catch (err) {
       // Too late to answer: leave it to Koa, which ends the response and reports the error.
-      if (ctx.headerSent || !ctx.writable) throw err;
-      let error = err;
-      if (!(err instanceof OAuthError)) {
-        const status = (err as { status?: unknown } | null)?.status;
-        if (typeof status === 'number' && status >= 400 && status < 500) {
-          error = new InvalidRequestError('malformed_body', 'the request could not be read', { status, cause: err });
-        } else {
-          ctx.app.emit('error', err, ctx);
-        }
-      }
-      respond(ctx, toErrorResponse(error));
+      const response = ctx.headerSent || !ctx.writable ? undefined : oauthErrorResponse(err, server);
+      if (response === undefined) throw err;
+      respond(ctx, response);
     }
   };
 }

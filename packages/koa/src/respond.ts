@@ -1,4 +1,4 @@
-import { plainRequestFromNode, type AuthorizationServer, type HttpResponse, type PlainRequest } from '@rfc7523/core';
+import { formFields, plainRequestFromNode, type AuthorizationServer, type HttpResponse, type PlainRequest } from '@rfc7523/core';
 import type { Context } from 'koa';
 
 /**
@@ -11,9 +11,33 @@ export function respond(ctx: Context, response: HttpResponse): void {
   ctx.set(response.headers);
 }
 
-/** The engine's request shape; uses a body a body parser already read (limit: `server.maxBodyLength`, bytes). */
+/** What a Koa body parser leaves on `ctx.request`: the parsed body and, for koa-bodyparser and @koa/bodyparser, its text. */
+interface ParsedRequest {
+  body?: unknown;
+  rawBody?: unknown;
+}
+
+/**
+ * The engine's request shape (limit: `server.maxBodyLength`, bytes). Uses what a body parser already read:
+ * the text it kept (`ctx.request.rawBody`), so that the engine parses and measures the form itself and
+ * never takes a JSON body for one (rule R7, R8), else the parsed `ctx.request.body`.
+ */
 export function plainRequest(server: AuthorizationServer, ctx: Context): Promise<PlainRequest> {
-  return plainRequestFromNode(ctx.req, (ctx.request as { body?: unknown }).body, server.maxBodyLength);
+  const parsed = ctx.request as ParsedRequest;
+  const raw = parsed.rawBody;
+  const body = typeof raw === 'string' || raw instanceof Uint8Array ? raw : parsed.body;
+  return plainRequestFromNode(ctx.req, body, server.maxBodyLength);
+}
+
+/**
+ * Once the engine accepted a request whose form it read itself (no body parser ran), keeps the fields on
+ * `ctx.request.body`, as a body parser would, for the middleware that follows (introspection's `token`).
+ */
+export function keepForm(ctx: Context, request: PlainRequest): void {
+  const parsed = ctx.request as ParsedRequest;
+  if (parsed.body !== undefined) return;
+  const fields = formFields(request.body);
+  if (fields !== undefined) parsed.body = fields;
 }
 
 /** Marks a request the engine refused and that has been answered already. */
