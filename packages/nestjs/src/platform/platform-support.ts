@@ -17,7 +17,7 @@ interface FastifyLike {
  * Start-up checks and set-up of the HTTP platform, so that nothing fails at request time:
  * - an HTTP platform other than Express or Fastify fails start-up, saying what to use;
  * - on Fastify without a form parser (`bodyParser: false`), registers one that leaves the form unread,
- *   so that the engine reads it under its own `maxBodyLength` (default 65536 bytes; 413 beyond, SPEC R8)
+ *   so that the engine reads it under its own `maxBodyLength` (default 65536 bytes; 413 beyond, rule R8)
  *   instead of Fastify refusing it with 415. With Nest's body parser on, its parser is kept.
  */
 @Injectable()
