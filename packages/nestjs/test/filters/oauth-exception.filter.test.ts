@@ -2,6 +2,7 @@ import { Controller, ForbiddenException, Get, HttpException, Module, UseFilters,
 import {
   AccessTokenGuard,
   InvalidRequestError,
+  OAUTH_ERROR_MARK,
   OAuthExceptionFilter,
   Rfc7523Module,
   TokenEndpoint,
@@ -35,6 +36,17 @@ class FailingController {
   @Get('forbidden')
   forbidden(): never {
     throw new ForbiddenException('not your tenant');
+  }
+
+  @Get('parser-413')
+  parser413(): never {
+    // The shape body-parser and raw-body give a body over their limit.
+    throw Object.assign(new Error('request entity too large: limit 100kb'), { status: 413, statusCode: 413, expose: true, type: 'entity.too.large' });
+  }
+
+  @Get('marked')
+  marked(): never {
+    throw Object.assign(new Error('internal'), { [OAUTH_ERROR_MARK]: true, error: 'unsupported_token_type', status: 400, description: 'not supported' });
   }
 
   @Get('teapot')
@@ -100,6 +112,22 @@ describe.each(PLATFORMS)('OAuthExceptionFilter on $name', (platform) => {
     const teapot = await get('/api/teapot');
     expect(teapot.status).toBe(418);
     expect(teapot.body).toEqual({ statusCode: 418, message: 'short and stout' });
+  });
+
+  it("answers a body reader's 413 as 413 invalid_request, as every adapter does (core oauthErrorResponse)", async () => {
+    events.length = 0;
+    const res = await get('/api/parser-413');
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the request body is too large' });
+    expect(res.text).not.toContain('100kb');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(events).toEqual([expect.objectContaining({ type: 'request.failed', error: 'invalid_request', reason: 'body_too_large' })]);
+  });
+
+  it('answers an error marked with OAUTH_ERROR_MARK as the OAuth error it describes', async () => {
+    const res = await get('/api/marked');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'unsupported_token_type', error_description: 'not supported' });
   });
 
   it('works without injection too, answering a non-OAuth error with 500 server_error', async () => {
