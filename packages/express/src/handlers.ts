@@ -9,6 +9,12 @@ import {
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import './types.js';
 
+/**
+ * The engine's request: the form read here (up to `server.maxBodyLength`, default 65536 bytes), or what a
+ * body parser left — the text on `req.rawBody` when the app keeps it (body-parser's `verify` hook, Nest's
+ * `rawBody: true`), so that the engine parses and measures the form itself and never takes a JSON body for
+ * one (rule R7), else the parsed `req.body`, whose fields are counted against the limit (rule R8).
+ */
 function plain(server: AuthorizationServer, req: Request): Promise<PlainRequest> {
   return plainRequestFromNode(req, req.body, server.maxBodyLength);
 }
