@@ -115,7 +115,7 @@ describe('every rule id the code cites resolves to a heading of docs/rules.md', 
   it('finds ids in comments and test names, and not in code or string data', () => {
     const sample = [
       "// replay is keyed on jti (J7) and R10 narrows scope",
-      "/** SPEC J14: unknown */",
+      "/** see J14: unknown */",
       "it('J3 refuses the token endpoint URL', () => {",
       "describe.each(targets)('$name R0 order', () => {});",
       "const body = 'a=%A4&b=A9'; const url = 'http://host/P4';",
