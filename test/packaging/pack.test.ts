@@ -158,6 +158,14 @@ describe('a scratch app outside the workspace with only the installed tarballs',
     expect(stdout.trim().split('\n').at(-1)).toBe('log-aggregator');
   });
 
+  it('links the rfc7523 command of @rfc7523/client, which runs from the installed package', async () => {
+    const { stdout } = await run(process.execPath, [join(app, 'node_modules/.bin/rfc7523'), 'keygen', '--alg', 'ES256', '--client-id', 'svc', '--json'], { cwd: app, env: { ...process.env, NODE_OPTIONS: '' } });
+    const out = JSON.parse(stdout);
+    expect(out.client).toMatchObject({ client_id: 'svc', jwks: { keys: [{ kty: 'EC', crv: 'P-256' }] } });
+    expect(out.privateJwk).toMatchObject({ kty: 'EC', crv: 'P-256', d: expect.any(String) });
+    expect(out.client.jwks.keys[0].d).toBeUndefined();
+  });
+
   it('resolves every @rfc7523 package from the scratch app, not from the workspace', async () => {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `console.log(JSON.stringify(${JSON.stringify(PACKAGES)}.map((n) => import.meta.resolve('@rfc7523/' + n))))`], { cwd: app, env: { ...process.env, NODE_OPTIONS: '' } });
     for (const url of JSON.parse(stdout) as string[]) expect(fileURLToPath(url).startsWith(join(app, 'node_modules'))).toBe(true);
