@@ -36,8 +36,10 @@ export async function startDemoProcess(
         process.exit(1);
       }
       stopping = true;
+      // shutdown() stops listening before it returns: once this line is out, connections are refused.
+      const stopped = demo.shutdown();
       logger.info({ signal, timeout: demo.shutdownTimeout / 1000 }, 'shutting down: refusing new connections, finishing requests in flight');
-      demo.shutdown().then(
+      stopped.then(
         (drained) => {
           if (drained) logger.info('stopped');
           else logger.warn({ timeout: demo.shutdownTimeout / 1000 }, 'stopped: requests still in flight after SHUTDOWN_TIMEOUT were dropped');

@@ -35,7 +35,8 @@ export interface RunningDemo {
    * Graceful stop: refuses new connections at once, `/readyz` answers 503, requests in flight finish
    * within `timeout` milliseconds (default {@link shutdownTimeout}) and are dropped after it; then the
    * app and the replay store (Redis) are closed. Resolves `true` when no request was dropped.
-   * Idempotent; a later call, or {@link close}, cannot shorten a stop already under way.
+   * The server stops listening before this returns. Idempotent; a later call, or {@link close}, cannot
+   * shorten a stop already under way.
    */
   shutdown(timeout?: number): Promise<boolean>;
   /** Stops at once: refuses new connections, ends open ones, releases the app and the replay store. */
