@@ -34,9 +34,9 @@ export function connect(o: ResolvedCreateOptions): Redis | Cluster {
   }
   if (t.kind === 'sentinel') {
     const options: RedisOptions = {
+      // A demoted master answers writes with READONLY: reconnect and ask the sentinels again. (ioredis's
+      // failoverDetector is left off: its sentinel subscriptions outlive disconnect() and keep the process alive.)
       reconnectOnError: reconnectOnRoleChange,
-      // Hear +switch-master from the sentinels instead of waiting for the old master's socket to fail.
-      failoverDetector: true,
       ...o.redisOptions,
       ...safe,
       sentinels: t.sentinels.map((s) => ({ host: s.host, port: s.port })),
