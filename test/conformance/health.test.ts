@@ -4,6 +4,7 @@ import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { targets } from './targets.js';
 import { Clock, clientAssertion, clientAuth, ISSUER, makeKeys, useDemo, type Keys } from './support/fixture.js';
 import { expectOAuthError, postToken } from './support/http.js';
+import { openConnection, statusOf } from './support/raw-http.js';
 
 /** Timeouts for a loaded test machine: a slow answer from Redis must not pass for an outage. */
 const SLOW_MACHINE = { commandTimeout: 3000, connectTimeout: 10_000 };
@@ -86,4 +87,24 @@ describe.each(targets)('$name /readyz with Redis (REDIS_URL)', (target) => {
     const fresh = await clientAssertion(keys.es, 'es-client', new Clock());
     expect((await postToken(demo.url, { grant_type: 'client_credentials', ...clientAuth(fresh) })).status).toBe(200);
   }, 90_000);
+});
+
+describe.each(targets)('$name readiness once a shutdown has begun', (target) => {
+  it('reports "shutting down" while the request in flight finishes, then the stop completes', async () => {
+    const keys = await makeKeys();
+    const demo = await runDemo({ PORT: '0', HOST: '127.0.0.1', ISSUER, AS_CONFIG: keys.configPath }, 0, target.build, { logEvents: false });
+    try {
+      expect(await demo.readiness()).toEqual({ ready: true });
+      const conn = await openConnection(demo.url);
+      conn.socket.write('POST /token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 23\r\n\r\ngrant_type=');
+      const stopped = demo.shutdown(30_000);
+      expect(await demo.readiness()).toEqual({ ready: false, reason: 'shutting down' });
+      conn.socket.write('password&x=1');
+      expect(statusOf(await conn.closed)).toBe(400); // answered (unsupported_grant_type), not dropped
+      expect(await stopped).toBe(true);
+    } finally {
+      await demo.close();
+      await keys.close();
+    }
+  });
 });
