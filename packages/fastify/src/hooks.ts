@@ -1,4 +1,4 @@
-import { documentResponse, type AuthorizationServer } from '@rfc7523/core';
+import { documentResponse, formFields, type AuthorizationServer, type PlainRequest } from '@rfc7523/core';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { plainRequest, sendResponse } from './reply.js';
 import './types.js';
@@ -21,6 +21,16 @@ async function orAnswer(server: AuthorizationServer, reply: FastifyReply, work: 
 }
 
 /**
+ * Once the engine accepted a request, replaces the raw form text the parser kept on `request.body` by its
+ * fields (`{ token: '…' }`), as a form body parser would, for the handler that follows (introspection's
+ * `token`, RFC 7662 §2.1). A body another parser made into an object is left as it is.
+ */
+function keepForm(request: FastifyRequest): void {
+  const fields = formFields(request.body as PlainRequest['body']);
+  if (fields !== undefined) request.body = fields;
+}
+
+/**
  * The token endpoint handler (RFC 6749 §3.2, RFC 7523 §2): runs the engine on the form the content-type
  * parser read (up to `maxBodyLength`, default 64 KiB) and sends the RFC 6749 §5.1/§5.2 JSON. Route it for
  * every method so that a wrong one gets the engine's 405; `authorizationServerRoutes` does.
@@ -33,13 +43,14 @@ export function tokenEndpoint(server: AuthorizationServer): RouteHandlerMethod {
 
 /**
  * `preHandler` hook authenticating the client of a request to endpoints other than the token endpoint —
- * introspection, revocation, your own token endpoint (RFC 7523 §2.2). Sets `request.oauthClient`;
- * refuses with 401 `invalid_client` (RFC 6749 §5.2). Needs the form parser of `fastifyRfc7523`.
+ * introspection, revocation, your own token endpoint (RFC 7523 §2.2). Sets `request.oauthClient` and leaves
+ * the form's fields on `request.body`; refuses with 401 `invalid_client` (RFC 6749 §5.2). Needs the form parser of `fastifyRfc7523`.
  */
 export function authenticateClient(server: AuthorizationServer): OAuthPreHandler {
   return async function oauthAuthenticateClient(request, reply) {
     return orAnswer(server, reply, async () => {
       request.oauthClient = await server.authenticateClient(plainRequest(request));
+      keepForm(request);
     });
   };
 }
@@ -47,7 +58,7 @@ export function authenticateClient(server: AuthorizationServer): OAuthPreHandler
 /**
  * `preHandler` hook verifying a jwt-bearer grant request (RFC 7523 §2.1) for servers that keep their own
  * token endpoint. Sets `request.oauthGrant` (and `request.oauthClient` when a client authenticated
- * alongside); refuses with 400 `invalid_grant` or 401 `invalid_client` (RFC 7523 §3).
+ * alongside) and leaves the form's fields on `request.body`; refuses with 400 `invalid_grant` or 401 `invalid_client` (RFC 7523 §3).
  */
 export function verifyJwtBearerGrant(server: AuthorizationServer): OAuthPreHandler {
   return async function oauthVerifyJwtBearerGrant(request, reply) {
@@ -55,6 +66,7 @@ export function verifyJwtBearerGrant(server: AuthorizationServer): OAuthPreHandl
       const grant = await server.verifyGrant(plainRequest(request));
       request.oauthGrant = grant;
       if (grant.client !== null) request.oauthClient = grant.client;
+      keepForm(request);
     });
   };
 }

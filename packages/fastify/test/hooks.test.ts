@@ -18,7 +18,7 @@ beforeAll(async () => {
   await fastify.register(fastifyRfc7523, { server: fx.server });
   fastify.post('/introspect', { preHandler: authenticateClient(fx.server) }, async (request) => {
     reached.push('introspect');
-    return { clientId: request.oauthClient?.clientId, token: new URLSearchParams(request.body as string).get('token') };
+    return { clientId: request.oauthClient?.clientId, token: (request.body as { token?: string }).token };
   });
   fastify.post('/own-token', { preHandler: verifyJwtBearerGrant(fastify.authorizationServer) }, async (request) => {
     const grant = request.oauthGrant!;
@@ -63,7 +63,7 @@ describe('request decorators', () => {
 });
 
 describe('authenticateClient', () => {
-  test('sets request.oauthClient and leaves the raw form on request.body (RFC 7523 §2.2)', async () => {
+  test('sets request.oauthClient and leaves the form fields on request.body for the handler (RFC 7523 §2.2, RFC 7662 §2.1)', async () => {
     const res = await postForm(fastify, '/introspect', form({ token: 'abc', ...clientAuth(await fx.clientAssertion()) }));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ clientId: 'worker', token: 'abc' });

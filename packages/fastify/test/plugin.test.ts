@@ -1,5 +1,5 @@
 import querystring from 'node:querystring';
-import { fastifyRfc7523, InsufficientScopeError, type AuthorizationServer, type Rfc7523Event } from '@rfc7523/fastify';
+import { fastifyRfc7523, InsufficientScopeError, OAUTH_ERROR_MARK, type AuthorizationServer, type Rfc7523Event } from '@rfc7523/fastify';
 import { authenticateClient, createAuthorizationServer } from '@rfc7523/fastify';
 import { app, clientAuth, expectOAuthError, FORM, form, ISSUER, makeFixture, postForm, type Fixture } from './support/fixture.js';
 
@@ -60,6 +60,29 @@ describe('the OAuth error handler', () => {
       const res = await fastify.inject({ method: 'GET', url: '/oauth' });
       expectOAuthError(res, 403, 'insufficient_scope');
       expect(res.headers['www-authenticate']).toContain('scope="admin"');
+    } finally {
+      await fastify.close();
+    }
+  });
+
+  test('answers an error your code marked with OAUTH_ERROR_MARK as the OAuth error it describes', async () => {
+    const fastify = app();
+    await fastify.register(fastifyRfc7523, { server: fx.server, routes: false });
+    fastify.get('/marked', async () => {
+      throw Object.assign(new Error('tenant 42 is suspended'), {
+        [OAUTH_ERROR_MARK]: true,
+        error: 'temporarily_unavailable',
+        status: 503,
+        description: 'try later',
+        headers: { 'Retry-After': '30' },
+      });
+    });
+    try {
+      const res = await fastify.inject({ method: 'GET', url: '/marked' });
+      expectOAuthError(res, 503, 'temporarily_unavailable');
+      expect(res.json()).toEqual({ error: 'temporarily_unavailable', error_description: 'try later' });
+      expect(res.headers['retry-after']).toBe('30');
+      expect(res.body).not.toContain('tenant 42');
     } finally {
       await fastify.close();
     }
