@@ -24,8 +24,7 @@ function plain(server: AuthorizationServer, req: Request): Promise<PlainRequest>
  * `req.body`, as `express.urlencoded()` would, for the handler that follows (introspection's `token`).
  */
 function keepForm(req: Request, request: PlainRequest): void {
-  if (req.body !== undefined) return;
-  const fields = formFields(request.body);
+  const fields = formFields(request.body, req.body);
   if (fields !== undefined) req.body = fields;
 }
 

@@ -35,8 +35,7 @@ export function plainRequest(server: AuthorizationServer, ctx: Context): Promise
  */
 export function keepForm(ctx: Context, request: PlainRequest): void {
   const parsed = ctx.request as ParsedRequest;
-  if (parsed.body !== undefined) return;
-  const fields = formFields(request.body);
+  const fields = formFields(request.body, parsed.body);
   if (fields !== undefined) parsed.body = fields;
 }
 

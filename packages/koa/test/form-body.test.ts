@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import { Router } from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
 import request from 'supertest';
 import { authenticateClient, JWT_BEARER_GRANT_TYPE, oauthErrors, verifyJwtBearerGrant } from '@rfc7523/koa';
 import { clientAuth, expectOAuthError, form, FORM, listen, makeFixture, type Fixture, type Listening } from './support/fixture.js';
@@ -49,6 +50,22 @@ describe('without a body parser, the form stays readable after the middleware', 
       .set('content-type', FORM)
       .send(form({ grant_type: JWT_BEARER_GRANT_TYPE, assertion: await fx.grantAssertion(), resource: 'https://api.example.com' }));
     expect(res.body).toEqual({ subject: 'repo:acme/api:ref:refs/heads/main', resource: 'https://api.example.com' });
+  });
+});
+
+describe('behind @koa/bodyparser reading JSON only (it leaves {} for a form)', () => {
+  let http: Listening;
+  beforeAll(async () => {
+    http = await start(bodyParser({ enableTypes: ['json'] }));
+  });
+  afterAll(() => http.close());
+
+  test('the engine reads the form itself and the introspection route still reads `token`', async () => {
+    const res = await request(http.url)
+      .post('/introspect')
+      .set('content-type', FORM)
+      .send(form({ token: 'opaque-token-3', ...clientAuth(await fx.clientAssertion()) }));
+    expect(res.body).toEqual({ clientId: 'worker', token: 'opaque-token-3' });
   });
 });
 

@@ -46,14 +46,18 @@ export async function plainRequestFromNode(request: IncomingMessage, parsedBody:
 }
 
 /**
- * The fields of a form body the adapter read as text, as an object with no prototype (`{ token: '…' }`),
- * for adapters that keep the parsed form on the request after the engine accepted it — so that an
+ * The fields to keep on the request (`req.body`, `ctx.request.body`) once the engine accepted it, so that an
  * introspection (RFC 7662 §2.1) or revocation (RFC 7009 §2.1) handler reads `token` as it would behind a
- * body parser. Undefined when the body is already an object, or absent. Call it only once the engine
- * accepted the request: a repeated parameter keeps its last value here.
+ * body parser: those of `body` read as text or bytes, as an object with no prototype (`{ token: '…' }`),
+ * when `current` — what the request holds now — is absent or an empty object a parser left for a type it
+ * does not read. Undefined otherwise: a parser's own result is never replaced. Call it only once the engine
+ * accepted the request (a repeated parameter would keep its last value here).
  */
-export function formFields(body: PlainRequest['body']): Record<string, string> | undefined {
+export function formFields(body: PlainRequest['body'], current?: unknown): Record<string, string> | undefined {
   if (!isBytes(body)) return undefined;
+  if (current !== undefined && !(typeof current === 'object' && current !== null && !Array.isArray(current) && Object.keys(current).length === 0)) {
+    return undefined;
+  }
   const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   const fields: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of new URLSearchParams(text)) fields[name] = value;

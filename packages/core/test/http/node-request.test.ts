@@ -100,4 +100,12 @@ describe('formFields (for adapters keeping the form on the request)', () => {
     expect(formFields({ a: '1' })).toBeUndefined();
     expect(formFields(undefined)).toBeUndefined();
   });
+
+  it("never replaces a parser's result, only nothing or the empty object a parser leaves for a type it skips", () => {
+    expect({ ...formFields('token=abc', {}) }).toEqual({ token: 'abc' });
+    expect(formFields('token=abc', { token: 'other' })).toBeUndefined();
+    expect(formFields('token=abc', 'token=abc')).toBeUndefined();
+    expect(formFields('token=abc', [])).toBeUndefined();
+    expect(formFields('token=abc', null)).toBeUndefined();
+  });
 });
