@@ -45,8 +45,20 @@ export function toErrorResponse(err: unknown): HttpResponse {
   return { status: 500, headers: { ...NO_STORE_HEADERS }, body: { error: 'server_error' } };
 }
 
-/** Error `type`s of the body readers Express, Koa and Nest use (raw-body, body-parser, co-body). */
-const BODY_READER_TYPE = /^(?:request|entity|encoding|charset|parameters|querystring)\./;
+/**
+ * Error `type`s of the body readers Express, Koa and Nest use (raw-body, body-parser, co-body) for a body
+ * they could not read. Not `entity.verify.failed`: that is the app's own `verify` hook refusing.
+ */
+const BODY_READER_TYPES: ReadonlySet<string> = new Set([
+  'entity.too.large',
+  'entity.parse.failed',
+  'request.aborted',
+  'request.size.invalid',
+  'encoding.unsupported',
+  'charset.unsupported',
+  'parameters.too.many',
+  'querystring.parse.rangeError',
+]);
 
 /** RFC 6749 §5.2 `error` characters (%x20-21 / %x23-5B / %x5D-7E). */
 const ERROR_CODE = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -66,7 +78,7 @@ function bodyReaderStatus(err: Record<string | symbol, unknown>): number | undef
   const status = httpStatus(err);
   if (status === undefined || status < 400 || status > 499) return undefined;
   const type = err['type'];
-  if (typeof type === 'string' && BODY_READER_TYPE.test(type)) return status;
+  if (typeof type === 'string' && BODY_READER_TYPES.has(type)) return status;
   return err instanceof SyntaxError && status === 400 ? status : undefined;
 }
 

@@ -87,6 +87,8 @@ describe('oauthErrorResponse and asOAuthError: which errors an adapter answers',
       Object.assign(new Error('bad input'), { status: 400 }),
       Object.assign(new Error('stream is not readable'), { status: 500, type: 'stream.not.readable' }),
       Object.assign(new Error('odd'), { status: 404, type: 'app.thing' }),
+      // body-parser's verify hook is the app's own check (a webhook signature), not a body it could not read.
+      Object.assign(new Error('bad signature'), { status: 403, type: 'entity.verify.failed' }),
       new TypeError('x is undefined'),
       new SyntaxError('a bug, no status'),
       'a string',
