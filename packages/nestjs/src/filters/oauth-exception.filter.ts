@@ -1,10 +1,11 @@
 import { Catch, HttpException, Inject, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { AuthorizationServer, toErrorResponse, type HttpResponse } from '@rfc7523/core';
+import { AuthorizationServer, oauthErrorResponse, toErrorResponse, type HttpResponse } from '@rfc7523/core';
 import { writeResponse } from '../platform/write-response.js';
 
 /**
  * Answers errors as RFC 6749 §5.2 / RFC 6750 §3 JSON with the engine's headers (`Cache-Control: no-store`,
- * `WWW-Authenticate`): an OAuthError as the engine words it; anything else that is not a Nest
+ * `WWW-Authenticate`): an OAuthError as the engine words it, and a body reader's 4xx as `invalid_request`,
+ * both through `oauthErrorResponse` of `@rfc7523/core` as every adapter does; anything else that is not a Nest
  * `HttpException` — a bug — as 500 `server_error` without detail (the detail goes to the engine's
  * `onEvent` only). An `HttpException` your own code throws keeps Nest's usual `{ statusCode, message }` JSON.
  * Bind it with `@UseFilters(OAuthExceptionFilter)` where the guards are; `@TokenEndpoint()` binds it itself.
@@ -19,6 +20,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
 
   /** The response for an exception: see the class. */
   protected toResponse(exception: unknown): HttpResponse {
+    // This suite's errors and a body reader's 4xx: the response every adapter gives (core's oauthErrorResponse).
+    const oauth = oauthErrorResponse(exception, this.server);
+    if (oauth !== undefined) return oauth;
     if (exception instanceof HttpException) return this.httpExceptionResponse(exception);
     return this.server?.errorResponse(exception) ?? toErrorResponse(exception);
   }
