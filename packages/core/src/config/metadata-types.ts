@@ -19,9 +19,13 @@ export interface ClientMetadata {
   jwks_uri?: string;
   /** Only `private_key_jwt` is supported. Default `private_key_jwt`. */
   token_endpoint_auth_method?: 'private_key_jwt';
-  /** When set, the only algorithm accepted from this client (OIDC Registration §2). Default: any of ASSERTION_ALGORITHMS. */
+  /**
+   * When set, the only algorithm accepted from this client (OIDC Registration §2); `EdDSA` and `Ed25519`
+   * count as one. With `jwks`, start-up refuses a pin that no listed key can verify; with `jwks_uri` the keys
+   * are unknown until fetched, so a mismatch shows per request (`key_not_found`). Default: any of ASSERTION_ALGORITHMS.
+   */
   token_endpoint_auth_signing_alg?: AssertionAlgorithm;
-  /** Grant types the client may use (RFC 7591 §2). Default `["client_credentials"]`. */
+  /** Grant types the client may use (RFC 7591 §2); each must be one the server serves. Default `["client_credentials"]`. */
   grant_types?: string[];
   /** Space-separated scopes the client may be granted (RFC 7591 §2). Default: none. */
   scope?: string;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Checker } from './checks.js';
 import type { ClientMetadata, TrustedIssuerMetadata } from './metadata-types.js';
-import { MAX_CONFIGURABLE_LIFETIME, validateClients, validateTrustedIssuers } from './validate-metadata.js';
+import { checkDistinctIssuers, MAX_CONFIGURABLE_LIFETIME, validateClients, validateTrustedIssuers } from './validate-metadata.js';
 import { MAX_CLOCK_TOLERANCE, MAX_ACCESS_TOKEN_LIFETIME } from '../options.js';
 
 /** The trust configuration file (docs/configuration.md) turned into engine options. */
@@ -33,6 +33,7 @@ export function parseTrustConfig(value: unknown, source = 'trust configuration')
     trustedIssuers:
       root.trusted_issuers === undefined ? [] : validateTrustedIssuers(c, root.trusted_issuers, 'trusted_issuers'),
   };
+  checkDistinctIssuers(c, config.clients, 'clients', config.trustedIssuers, 'trusted_issuers');
   if (root.access_token_lifetime !== undefined) {
     config.accessTokenLifetime = c.seconds(root.access_token_lifetime, 'access_token_lifetime', 1, MAX_ACCESS_TOKEN_LIFETIME);
   }

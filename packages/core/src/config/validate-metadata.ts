@@ -1,4 +1,5 @@
-import { ASSERTION_ALGORITHMS, PRIVATE_KEY_JWT } from '../constants.js';
+import type { JWK } from 'jose';
+import { ASSERTION_ALGORITHMS, CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE, PRIVATE_KEY_JWT } from '../constants.js';
 import { publicJwkProblem } from '../keys/jwk-problem.js';
 import { SCOPE_PATTERN } from '../scope.js';
 import type { Checker } from './checks.js';
@@ -31,6 +32,36 @@ const ISSUER_FIELDS = [
   'require_jti',
 ] as const;
 
+/** The key type (and curve) each accepted algorithm verifies with (RFC 7518 §3.1, RFC 8037 §3.1). */
+const KEY_TYPES: Readonly<Record<string, { kty: string; crv?: string }>> = {
+  RS256: { kty: 'RSA' },
+  RS384: { kty: 'RSA' },
+  RS512: { kty: 'RSA' },
+  PS256: { kty: 'RSA' },
+  PS384: { kty: 'RSA' },
+  PS512: { kty: 'RSA' },
+  ES256: { kty: 'EC', crv: 'P-256' },
+  ES384: { kty: 'EC', crv: 'P-384' },
+  ES512: { kty: 'EC', crv: 'P-521' },
+  EdDSA: { kty: 'OKP', crv: 'Ed25519' },
+  Ed25519: { kty: 'OKP', crv: 'Ed25519' },
+};
+const ED25519_NAMES = ['EdDSA', 'Ed25519'];
+
+/**
+ * Whether a JWK can verify `alg` as the key set will select it: right type and curve, an `alg` member
+ * that is absent or names the same algorithm, `use` absent or `sig`, `key_ops` absent or with `verify`
+ * (RFC 7517 §4.2–4.4).
+ */
+function keyCanVerify(jwk: JWK, alg: string): boolean {
+  const want = KEY_TYPES[alg];
+  if (want === undefined || jwk.kty !== want.kty || (want.crv !== undefined && jwk.crv !== want.crv)) return false;
+  const sameAlg = jwk.alg === undefined || jwk.alg === alg || (ED25519_NAMES.includes(jwk.alg) && ED25519_NAMES.includes(alg));
+  const forSigning = jwk.use === undefined || jwk.use === 'sig';
+  const verifies = jwk.key_ops === undefined || (Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'));
+  return sameAlg && forSigning && verifies;
+}
+
 function checkKeys(c: Checker, entry: Record<string, unknown>, field: string): void {
   const hasJwks = entry.jwks !== undefined;
   const hasUri = entry.jwks_uri !== undefined;
@@ -42,9 +73,16 @@ function checkKeys(c: Checker, entry: Record<string, unknown>, field: string): v
   const jwks = c.object(entry.jwks, `${field}.jwks`) as Partial<PublicJwks>;
   c.onlyKnown(jwks as Record<string, unknown>, `${field}.jwks`, ['keys']);
   if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) c.fail(`${field}.jwks.keys`, 'must be a non-empty array');
+  const kids = new Map<string, number>();
   jwks.keys.forEach((key, i) => {
     const problem = publicJwkProblem(key);
     if (problem !== undefined) c.fail(`${field}.jwks.keys[${i}]`, problem);
+    // A duplicate kid makes key selection ambiguous (RFC 7517 §4.5): one of the two keys would never be used.
+    const kid = (key as JWK).kid;
+    if (kid === undefined) return;
+    const first = kids.get(kid);
+    if (first !== undefined) c.fail(`${field}.jwks.keys[${i}].kid`, `duplicates the kid of ${field}.jwks.keys[${first}]`);
+    kids.set(kid, i);
   });
 }
 
@@ -67,6 +105,11 @@ export function validateClient(c: Checker, value: unknown, field: string): Clien
   const alg = entry.token_endpoint_auth_signing_alg;
   if (alg !== undefined && !(ASSERTION_ALGORITHMS as readonly unknown[]).includes(alg)) {
     c.fail(`${field}.token_endpoint_auth_signing_alg`, `must be one of ${ASSERTION_ALGORITHMS.join(', ')}`);
+  }
+  // Keys fetched from a jwks_uri are unknown at start-up; a mismatch there shows per request as key_not_found.
+  const keys = (entry.jwks as PublicJwks | undefined)?.keys;
+  if (typeof alg === 'string' && keys !== undefined && !keys.some((key) => keyCanVerify(key, alg))) {
+    c.fail(`${field}.token_endpoint_auth_signing_alg`, `is ${alg}, but no key in "jwks" can verify ${alg}: the client could never authenticate`);
   }
   if (entry.grant_types !== undefined) c.stringArray(entry.grant_types, `${field}.grant_types`);
   checkScope(c, entry.scope, `${field}.scope`);
@@ -107,6 +150,41 @@ export function validateClients(c: Checker, value: unknown, field: string): Clie
     if (seen.has(client.client_id)) c.fail(`${field}[${i}].client_id`, 'is registered twice');
     seen.add(client.client_id);
     return client;
+  });
+}
+
+/** Grant types the engine itself serves (RFC 6749 §4.4, RFC 7523 §2.1). */
+export const BUILT_IN_GRANT_TYPES: readonly string[] = [CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE];
+
+/**
+ * Every client's `grant_types` value must be a grant the server serves (the built-in ones and those of
+ * the `grants` option): a typo would otherwise lock the client out with `unauthorized_client`.
+ */
+export function checkGrantTypes(c: Checker, clients: readonly ClientMetadata[], field: string, known: readonly string[]): void {
+  clients.forEach((client, i) => {
+    client.grant_types?.forEach((grantType, j) => {
+      if (!known.includes(grantType)) c.fail(`${field}[${i}].grant_types[${j}]`, `is not a grant type this server serves (${known.join(', ')})`);
+    });
+  });
+}
+
+/**
+ * No `client_id` may equal a trusted issuer's `issuer`: replay is keyed on (`iss`, `jti`) (rule J7),
+ * so the two would share one replay namespace, and a log line could not tell them apart.
+ */
+export function checkDistinctIssuers(
+  c: Checker,
+  clients: readonly ClientMetadata[],
+  clientsField: string,
+  issuers: readonly TrustedIssuerMetadata[],
+  issuersField: string,
+): void {
+  const issuerIndex = new Map(issuers.map((issuer, i) => [issuer.issuer, i]));
+  clients.forEach((client, i) => {
+    const j = issuerIndex.get(client.client_id);
+    if (j !== undefined) {
+      c.fail(`${clientsField}[${i}].client_id`, `equals ${issuersField}[${j}].issuer; a client and a trusted issuer would share one replay namespace`);
+    }
   });
 }
 

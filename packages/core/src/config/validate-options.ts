@@ -1,5 +1,12 @@
 import { Checker, isLoopback } from './checks.js';
-import { validateClients, validateTrustedIssuers, MAX_CONFIGURABLE_LIFETIME } from './validate-metadata.js';
+import {
+  BUILT_IN_GRANT_TYPES,
+  checkDistinctIssuers,
+  checkGrantTypes,
+  validateClients,
+  validateTrustedIssuers,
+  MAX_CONFIGURABLE_LIFETIME,
+} from './validate-metadata.js';
 import { REMOTE_KEY_SET_DEFAULTS } from '../keys/remote-key-set.js';
 import { DEFAULTS, MAX_ACCESS_TOKEN_LIFETIME, MAX_CLOCK_TOLERANCE, type AuthorizationServerOptions } from '../options.js';
 import type { ClientMetadata, TrustedIssuerMetadata } from './metadata-types.js';
@@ -82,5 +89,7 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
     onEvent: o.onEvent,
     now: o.now ?? Date.now,
   };
+  checkDistinctIssuers(c, resolved.clients, 'clients', resolved.trustedIssuers, 'trustedIssuers');
+  checkGrantTypes(c, resolved.clients, 'clients', [...BUILT_IN_GRANT_TYPES, ...Object.keys(o.grants ?? {})]);
   return Object.freeze(resolved);
 }

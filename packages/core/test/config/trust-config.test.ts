@@ -7,8 +7,12 @@ import { frozenClock, grantClaims, ISSUER, jwtBearer, makeKey, sign, type TestKe
 let dir: string;
 let ec: TestKey;
 let rsa: TestKey;
+let ed: TestKey;
+let p384: TestKey;
 
 beforeAll(async () => {
+  ed = await makeKey('EdDSA', 'e1');
+  p384 = await makeKey('ES384', 'p1');
   dir = await mkdtemp(join(tmpdir(), 'rfc7523-trust-'));
   ec = await makeKey('ES256', 'k1');
   rsa = await makeKey('RS256', 'b1');
@@ -198,7 +202,55 @@ describe('parseTrustConfig (docs/configuration.md)', () => {
           field: 'clients[0].token_endpoint_auth_signing_alg',
         });
       }
-      expect(() => parseTrustConfig(mutate((c) => (c.clients[0]!.token_endpoint_auth_signing_alg = 'Ed25519')))).not.toThrow();
+      const edClient = (alg: string) => mutate((c) => Object.assign(c.clients[0]!, { jwks: { keys: [ed.publicJwk] }, token_endpoint_auth_signing_alg: alg }));
+      expect(() => parseTrustConfig(edClient('Ed25519'))).not.toThrow();
+      expect(() => parseTrustConfig(edClient('EdDSA'))).not.toThrow();
+    });
+
+    it('refuses a pinned token_endpoint_auth_signing_alg that no key in jwks can verify, naming the field', () => {
+      const pinned = (alg: string, keys: object[]) => mutate((c) => Object.assign(c.clients[0]!, { jwks: { keys }, token_endpoint_auth_signing_alg: alg }));
+      const locked = [
+        ['RS256', [ec.publicJwk]], // RSA pin, EC-only client
+        ['ES384', [ec.publicJwk]], // P-384 pin, P-256 key
+        ['ES256', [p384.publicJwk, rsa.publicJwk]],
+        ['EdDSA', [ec.publicJwk]],
+        ['PS256', [{ ...rsa.publicJwk, alg: 'RS256' }]], // the key is labelled for another algorithm
+        ['ES256', [{ ...ec.publicJwk, use: 'enc' }]],
+        ['ES256', [{ ...ec.publicJwk, key_ops: ['encrypt'] }]],
+      ] as const;
+      for (const [alg, keys] of locked) {
+        const err = refusal(pinned(alg, [...keys]));
+        expect(err).toMatchObject({ field: 'clients[0].token_endpoint_auth_signing_alg' });
+        expect(err.message).toContain(`no key in "jwks" can verify ${alg}`);
+      }
+      const usable = [
+        ['PS256', [ec.publicJwk, rsa.publicJwk]],
+        ['ES384', [ec.publicJwk, p384.publicJwk]],
+        ['ES256', [{ ...ec.publicJwk, alg: 'ES256', use: 'sig', key_ops: ['verify'] }]],
+        ['Ed25519', [{ ...ed.publicJwk, alg: 'EdDSA' }]],
+      ] as const;
+      for (const [alg, keys] of usable) expect(() => parseTrustConfig(pinned(alg, [...keys]))).not.toThrow();
+      // A jwks_uri client's keys are unknown at start-up: nothing to check then.
+      expect(() => parseTrustConfig(mutate((c) => (c.clients[1]!.token_endpoint_auth_signing_alg = 'RS256')))).not.toThrow();
+    });
+
+    it('refuses two keys with one kid in a key set, naming the second', () => {
+      const other = { ...rsa.publicJwk, kid: ec.kid };
+      const client = refusal(mutate((c) => (c.clients[0]!.jwks = { keys: [ec.publicJwk, p384.publicJwk, other] })));
+      expect(client).toMatchObject({ field: 'clients[0].jwks.keys[2].kid' });
+      expect(client.message).toContain('duplicates the kid of clients[0].jwks.keys[0]');
+      const issuer = refusal(mutate((c) => (c.trusted_issuers[1]!.jwks = { keys: [rsa.publicJwk, rsa.publicJwk] })));
+      expect(issuer).toMatchObject({ field: 'trusted_issuers[1].jwks.keys[1].kid' });
+      // Keys without kid, or with distinct kids, are fine.
+      const { kid: _a, ...noKid1 } = ec.publicJwk;
+      const { kid: _b, ...noKid2 } = p384.publicJwk;
+      expect(() => parseTrustConfig(mutate((c) => (c.clients[0]!.jwks = { keys: [noKid1, noKid2, ec.publicJwk] })))).not.toThrow();
+    });
+
+    it('refuses a client_id equal to a trusted issuer (one replay namespace), naming the client_id', () => {
+      const err = refusal(mutate((c) => (c.clients[1]!.client_id = 'batch-signer')));
+      expect(err).toMatchObject({ field: 'clients[1].client_id' });
+      expect(err.message).toContain('equals trusted_issuers[1].issuer');
     });
 
     it('refuses malformed grant_types, scope and flags', () => {

@@ -107,4 +107,34 @@ describe('createAuthorizationServer options', () => {
     clients[0]!.scope = 'a admin';
     expect(server.metadata.scopes_supported).toEqual(['a']);
   });
+
+  describe('configuration that would silently lock out or confuse', () => {
+    const key = { kty: 'EC', crv: 'P-256', x: 'WuRsi81WEHCvcvTizxlwyOEvKnyYDCYIUskbEjmEGx4', y: 'WVo2FlmnMNRMi1HF4D-ggPKCQy8iB1JvtD9UCODyPrw' };
+    const client = (extra: object = {}) => ({ client_id: 'worker', jwks: { keys: [key] }, ...extra });
+
+    it('refuses an unknown grant_types value, naming it', () => {
+      const err = refusal({ issuer: ISSUER, clients: [client({ grant_types: ['client_credentials', 'client_credential'] })] });
+      expect(err).toMatchObject({ field: 'clients[0].grant_types[1]' });
+      expect(err.message).toContain('is not a grant type this server serves');
+      expect(refusal({ issuer: ISSUER, clients: [client({ grant_types: ['authorization_code'] })] })).toMatchObject({ field: 'clients[0].grant_types[0]' });
+    });
+
+    it('accepts the built-in grant types and those of the grants option', () => {
+      const grant_types = ['client_credentials', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'authorization_code'];
+      const grants = { authorization_code: { handle: async () => ({ access_token: 'x', token_type: 'Bearer' as const, expires_in: 1 }) } };
+      expect(() => validateServerOptions({ issuer: ISSUER, clients: [client({ grant_types })], grants })).not.toThrow();
+    });
+
+    it('refuses a client_id equal to a trusted issuer, naming the client_id', () => {
+      const err = refusal({ issuer: ISSUER, clients: [client({ client_id: 'ci' })], trustedIssuers: [{ issuer: 'ci', jwks: { keys: [key] }, allow_any_subject: true }] });
+      expect(err).toMatchObject({ field: 'clients[0].client_id' });
+      expect(err.message).toContain('equals trustedIssuers[0].issuer');
+    });
+
+    it('refuses a pinned algorithm no registered key can verify (RS256 on an EC-only client)', () => {
+      expect(refusal({ issuer: ISSUER, clients: [client({ token_endpoint_auth_signing_alg: 'RS256' })] })).toMatchObject({
+        field: 'clients[0].token_endpoint_auth_signing_alg',
+      });
+    });
+  });
 });
