@@ -8,12 +8,17 @@ export interface AuthorizationServerMetadata {
   grant_types_supported: string[];
   token_endpoint_auth_methods_supported: string[];
   token_endpoint_auth_signing_alg_values_supported: string[];
+  /** The registered clients' scopes, sorted; trusted issuers' ceilings are left out (RFC 8414 §2 allows it). */
   scopes_supported: string[];
   response_types_supported: string[];
   [extension: string]: unknown;
 }
 
-/** Builds the metadata document once from the server's configuration (RFC 8414 §2). */
+/**
+ * Builds the metadata document once from the server's configuration (RFC 8414 §2). `scopes` are the
+ * registered clients' scopes only: RFC 8414 §2 lets a server leave scope values out, and the trusted
+ * issuers' `scope` ceilings are not published (the grant code does not reveal them either).
+ */
 export function buildMetadata(input: {
   issuer: string;
   tokenEndpoint: string;

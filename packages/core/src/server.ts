@@ -76,7 +76,9 @@ export class AuthorizationServer {
       [CLIENT_CREDENTIALS_GRANT_TYPE, new ClientCredentialsGrant(this.#registry)],
       ...Object.entries(options.grants ?? {}),
     ]);
-    const scopes = [...this.#registry.clients.values(), ...this.#registry.issuers.values()].flatMap((e) => [...e.scope]);
+    // Client scopes only: trusted issuers' ceilings stay private, as in the grant code (checked after the
+    // signature). A client learns nothing new: it is granted its own scopes anyway.
+    const scopes = [...this.#registry.clients.values()].flatMap((e) => [...e.scope]);
     this.metadata = buildMetadata({
       issuer: options.issuer,
       tokenEndpoint: options.tokenEndpoint,

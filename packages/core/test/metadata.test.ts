@@ -32,8 +32,15 @@ describe('P4 authorization server metadata (RFC 8414)', () => {
     expect(algs.some((a) => a.toLowerCase() === 'none' || a.startsWith('HS'))).toBe(false);
   });
 
-  it('lists every scope any client or issuer may receive, once and sorted', () => {
-    expect(server.metadata.scopes_supported).toEqual(['deploy', 'logs:read', 'logs:write']);
+  it('lists the scopes of registered clients, once and sorted', () => {
+    expect(server.metadata.scopes_supported).toEqual(['logs:read', 'logs:write']);
+  });
+
+  it("does not publish trusted issuers' scope ceilings, which the grant code does not reveal either", async () => {
+    const key = await makeKey('ES256');
+    const issuerOnly = await createAuthorizationServer({ issuer: ISSUER, trustedIssuers: [{ issuer: 'ci', jwks: jwks(key), subjects: ['s'], scope: 'deploy admin' }] });
+    expect(issuerOnly.metadata.scopes_supported).toEqual([]);
+    expect(JSON.stringify(issuerOnly.metadata)).not.toMatch(/deploy|admin/);
   });
 
   it('has no response types: there is no authorization endpoint', () => {
