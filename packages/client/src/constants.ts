@@ -22,3 +22,15 @@ export const TOKEN_CLIENT_DEFAULTS = Object.freeze({
   /** Seconds a client assertion lives (RFC 7523 §3 item 4). */
   assertionLifetime: DEFAULT_ASSERTION_LIFETIME,
 });
+
+/** Defaults of the platform token sources (`githubActionsToken`, `gitlabToken`, `kubernetesToken`, `fileToken`). */
+export const PLATFORM_TOKEN_DEFAULTS = Object.freeze({
+  /** The CI/CD variable a GitLab job declares under `id_tokens:` for this client. */
+  gitlabVariable: 'RFC7523_ID_TOKEN',
+  /** Where a Kubernetes projected service-account token is mounted (`mountPath` + `path` of the volume). */
+  kubernetesPath: '/var/run/secrets/tokens/rfc7523',
+  /** Largest token file or ID-token response read, bytes. Platform tokens are 1–3 KB. */
+  maxBytes: 65_536,
+  /** Milliseconds the GitHub Actions ID-token request may take before it is abandoned. */
+  timeout: 10_000,
+});

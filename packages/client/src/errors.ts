@@ -5,7 +5,12 @@
  */
 
 /** Stable codes of {@link ClientError} subclasses. */
-export type ClientErrorCode = 'ERR_TOKEN_REQUEST_REFUSED' | 'ERR_TOKEN_RESPONSE_INVALID' | 'ERR_DISCOVERY_FAILED' | 'ERR_HTTP_REQUEST_FAILED';
+export type ClientErrorCode =
+  | 'ERR_TOKEN_REQUEST_REFUSED'
+  | 'ERR_TOKEN_RESPONSE_INVALID'
+  | 'ERR_DISCOVERY_FAILED'
+  | 'ERR_HTTP_REQUEST_FAILED'
+  | 'ERR_PLATFORM_TOKEN_UNAVAILABLE';
 
 /** Base class of every error in {@link ClientErrors}. */
 export abstract class ClientError extends Error {
@@ -94,5 +99,25 @@ export class HttpRequestError extends ClientError {
   }
 }
 
+/** The platforms whose workload tokens the client picks up (see `githubActionsToken` and its siblings). */
+export type PlatformName = 'github-actions' | 'gitlab' | 'kubernetes' | 'file';
+
+/**
+ * The platform's own token (the jwt-bearer grant of RFC 7523 §2.1) could not be obtained: an environment
+ * variable is not set (the message names it and the platform setting that provides it), the token file is
+ * missing, too large or holds no JWT, or GitHub's ID-token endpoint refused or did not answer in time.
+ * The token itself never appears in the message.
+ */
+export class PlatformTokenError extends ClientError {
+  readonly code = 'ERR_PLATFORM_TOKEN_UNAVAILABLE';
+  /** Which source failed. */
+  readonly platform: PlatformName;
+
+  constructor(platform: PlatformName, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.platform = platform;
+  }
+}
+
 /** Every error the client throws for input or answers, as a discriminated union on `code`. */
-export type ClientErrors = TokenRequestError | TokenResponseError | DiscoveryError | HttpRequestError;
+export type ClientErrors = TokenRequestError | TokenResponseError | DiscoveryError | HttpRequestError | PlatformTokenError;

@@ -6,11 +6,26 @@ export { discoverMetadata, metadataUrls, type ServerMetadata, type DiscoveryOpti
 export { importSigningKey, type SigningKeyInput, type SigningKey, type SigningAlgorithm } from './signing-key.js';
 export type { FetchFunction } from './lib/http.js';
 export {
+  githubActionsToken,
+  gitlabToken,
+  kubernetesToken,
+  fileToken,
+  GITHUB_ACTIONS_ENV,
+  type PlatformTokenSource,
+  type PlatformEnvironment,
+  type GithubActionsTokenOptions,
+  type GitlabTokenOptions,
+  type KubernetesTokenOptions,
+  type FileTokenOptions,
+} from './platform/index.js';
+export {
   ClientError,
   TokenRequestError,
   TokenResponseError,
   DiscoveryError,
   HttpRequestError,
+  PlatformTokenError,
+  type PlatformName,
   type ClientErrors,
   type ClientErrorCode,
   type OAuthErrorBody,
@@ -21,6 +36,7 @@ export {
   MAX_ASSERTION_LIFETIME,
   OAUTH_METADATA_PATH,
   OIDC_METADATA_PATH,
+  PLATFORM_TOKEN_DEFAULTS,
   TOKEN_CLIENT_DEFAULTS,
 } from './constants.js';
 export { JWT_BEARER_GRANT_TYPE, JWT_BEARER_CLIENT_ASSERTION_TYPE, ASSERTION_ALGORITHMS } from '@rfc7523/core';

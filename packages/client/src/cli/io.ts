@@ -12,6 +12,8 @@ export interface CliIo {
   writeSecretFile(path: string, text: string): Promise<void>;
   /** Reads all of standard input. */
   readStdin(): Promise<string>;
+  /** The environment variables platform tokens are read from (`--from`). Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The process's own streams and files. */
@@ -26,5 +28,6 @@ export function processIo(): CliIo {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString('utf8');
     },
+    env: process.env,
   };
 }

@@ -67,6 +67,15 @@ describe('rfc7523: usage mistakes exit 2 and say what is wrong', () => {
     [['token', '--issuer', 'https://as.example', '--client-id', 'c'], '--client-id and --key go together'],
     [['token', '--issuer', 'https://as.example', '--grant', 'jwt-bearer'], '--assertion is required for the jwt-bearer grant'],
     [['token', '--issuer', 'https://as.example', '--grant', 'password'], '--grant must be one of client_credentials, jwt-bearer'],
+    [['token', '--issuer', 'https://as.example', '--from', 'jenkins'], '--from must be one of github-actions, gitlab, kubernetes, file'],
+    [['token', '--issuer', 'https://as.example', '--audience', 'x'], '--audience goes with --from github-actions'],
+    [['token', '--issuer', 'https://as.example', '--from', 'gitlab', '--audience', 'x'], '--audience goes with --from github-actions'],
+    [['token', '--issuer', 'https://as.example', '--from', 'kubernetes', '--token-variable', 'X'], '--token-variable goes with --from gitlab'],
+    [['token', '--issuer', 'https://as.example', '--from', 'github-actions', '--token-file', 'f'], '--token-file goes with --from kubernetes or --from file'],
+    [['token', '--issuer', 'https://as.example', '--from', 'file'], '--token-file is required with --from file'],
+    [['token', '--token-endpoint', 'https://as.example/token', '--from', 'github-actions'], '--audience is required with --from github-actions when there is no --issuer'],
+    [['token', '--issuer', 'https://as.example', '--from', 'gitlab', '--assertion', 'x.y.z'], '--assertion and --from are two ways to give the grant: pick one'],
+    [['token', '--issuer', 'https://as.example', '--from', 'gitlab', '--grant', 'client_credentials'], '--from goes with the jwt-bearer grant'],
     [['explain', '--issuer', 'https://as.example', 'x.y.z'], '--config is required'],
     [['explain', '--config', 'c.json', '--issuer', 'https://as.example'], 'the assertion to explain is required'],
     [['explain', '--config', 'c.json', '--issuer', 'https://as.example', '--use', 'both', 'x'], '--use must be one of client, grant'],
@@ -197,5 +206,27 @@ describe('rfc7523: messages that help', () => {
     expect(await runCli(argv, io)).toBe(1);
     expect(io.errors).toContain('ECONNREFUSED');
     expect(io.errors).toContain(`127.0.0.1:${port}`);
+  });
+});
+
+describe('rfc7523 token --from: the platform token is read before anything is sent', () => {
+  it.each([
+    [['--from', 'github-actions'], {}, 'the environment variable ACTIONS_ID_TOKEN_REQUEST_URL is not set'],
+    [['--from', 'github-actions'], { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://gh.example/idtoken?api-version=2.0' }, 'ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set'],
+    [['--from', 'gitlab'], {}, 'the environment variable RFC7523_ID_TOKEN is not set: declare it in the job of .gitlab-ci.yml as id_tokens:'],
+    [['--from', 'gitlab', '--token-variable', 'AUTH_TOKEN'], {}, 'the environment variable AUTH_TOKEN is not set'],
+    [['--from', 'gitlab'], { RFC7523_ID_TOKEN: 'not-a-jwt' }, 'the environment variable RFC7523_ID_TOKEN does not hold a JWT'],
+    [['--from', 'kubernetes', '--token-file', '/nonexistent/rfc7523/token'], {}, 'cannot read the token file /nonexistent/rfc7523/token: ENOENT'],
+  ])('%j with %j exits 1: %s', async (from, env, message) => {
+    // The issuer is never asked: the port is closed, and the failure is the platform token's.
+    const io = fakeIo({}, '', env);
+    expect(await runCli(['token', '--issuer', 'http://127.0.0.1:9', ...from], io)).toBe(1);
+    expect(io.errors).toContain(message);
+  });
+
+  it('--json reports the platform error with its code', async () => {
+    const io = fakeIo({}, '', {});
+    expect(await runCli(['token', '--issuer', 'http://127.0.0.1:9', '--from', 'gitlab', '--json'], io)).toBe(1);
+    expect(JSON.parse(io.output)).toMatchObject({ error: 'ERR_PLATFORM_TOKEN_UNAVAILABLE', message: expect.stringContaining('RFC7523_ID_TOKEN') });
   });
 });

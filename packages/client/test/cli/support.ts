@@ -9,7 +9,8 @@ export interface FakeIo extends CliIo {
   readonly errors: string;
 }
 
-export function fakeIo(files: Record<string, string> = {}, stdin = ''): FakeIo {
+/** `env` is what `--from` reads: empty by default, so no test sees the real environment. */
+export function fakeIo(files: Record<string, string> = {}, stdin = '', env: Record<string, string> = {}): FakeIo {
   const io: FakeIo = {
     stdout: [],
     stderr: [],
@@ -32,6 +33,7 @@ export function fakeIo(files: Record<string, string> = {}, stdin = ''): FakeIo {
       io.files.set(path, text);
     },
     readStdin: async () => stdin,
+    env,
   };
   return io;
 }

@@ -3,7 +3,9 @@ import type { SigningAlgorithm } from '../../signing-key.js';
 import { TokenClient } from '../../token-client.js';
 import { choice, optional, UsageError } from '../args.js';
 import type { Command } from '../command.js';
+import { PLATFORM_TOKEN_DEFAULTS } from '../../constants.js';
 import { EXIT } from '../exit-codes.js';
+import { platformSource } from '../platform-source.js';
 import { decodeForDisplay, json, readKeyFile, readTokenArgument } from '../inputs.js';
 
 const HELP = `Usage: rfc7523 token --issuer URL [--client-id ID --key FILE] [options]
@@ -17,6 +19,11 @@ RFC 8414 metadata (/.well-known/oauth-authorization-server) unless --token-endpo
     rfc7523 token --issuer URL --grant jwt-bearer --assertion @token.jwt [--scope SCOPE]
   both: a client that authenticates and presents a grant:
     rfc7523 token --issuer URL --client-id ID --key FILE --grant jwt-bearer --assertion -
+  the workload's own platform token as the jwt-bearer grant:
+    rfc7523 token --issuer URL --from github-actions [--audience AUD]     (permissions: id-token: write)
+    rfc7523 token --issuer URL --from gitlab [--token-variable NAME]      (id_tokens: in .gitlab-ci.yml)
+    rfc7523 token --issuer URL --from kubernetes [--token-file PATH]      (projected serviceAccountToken)
+    rfc7523 token --issuer URL --from file --token-file PATH
 
 Options:
   --issuer URL          the authorization server's issuer identifier (https, or http on loopback)
@@ -26,18 +33,28 @@ Options:
   --alg ALG, --kid ID   header of the client assertion    default what the key implies / its kid
   --grant GRANT         client_credentials or jwt-bearer       default as above
   --assertion JWT       the grant assertion: the JWT itself, @FILE, or - for standard input
+  --from PLATFORM       take the grant from the platform: github-actions, gitlab, kubernetes, file
+  --audience AUD        github-actions: the aud to ask GitHub for       default --issuer
+  --token-variable NAME gitlab: the variable declared under id_tokens:  default ${PLATFORM_TOKEN_DEFAULTS.gitlabVariable}
+  --token-file PATH     kubernetes: the projected token                 default ${PLATFORM_TOKEN_DEFAULTS.kubernetesPath}
+                        file: the file holding the JWT (required)
   --scope SCOPE         space-separated scope to ask for        default the server's default set
   --raw                 print only the access token, for TOKEN=$(rfc7523 token …)
   --json                print { token_response, header?, claims? } (or { error, error_description,
                         status } when refused)
   -h, --help            show this help
 
-Exit codes: 0 token printed, 1 refused or the server could not be reached, 2 usage.`;
+GitHub Actions: reads ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN and asks for
+a fresh ID token with the audience. GitLab and Kubernetes set the audience in their own YAML: make it
+the --issuer of this authorization server.
+
+Exit codes: 0 token printed, 1 refused, the platform token unavailable or the server could not be
+reached, 2 usage.`;
 
 /** `rfc7523 token`: get a token with client_credentials or the jwt-bearer grant and print it decoded. */
 export const tokenCommand: Command = {
   name: 'token',
-  summary: 'get an access token (client_credentials + private_key_jwt, or jwt-bearer) and print it decoded',
+  summary: 'get an access token (client_credentials + private_key_jwt, or jwt-bearer, e.g. from a CI job or pod) and print it decoded',
   help: HELP,
   options: {
     issuer: { type: 'string' },
@@ -48,6 +65,10 @@ export const tokenCommand: Command = {
     kid: { type: 'string' },
     grant: { type: 'string' },
     assertion: { type: 'string' },
+    from: { type: 'string' },
+    audience: { type: 'string' },
+    'token-variable': { type: 'string' },
+    'token-file': { type: 'string' },
     scope: { type: 'string' },
     raw: { type: 'boolean' },
   },
@@ -60,9 +81,15 @@ export const tokenCommand: Command = {
     if ((clientId === undefined) !== (keyFile === undefined)) throw new UsageError('--client-id and --key go together');
     const kid = optional(args, 'kid');
     const alg = choice(args, 'alg', ASSERTION_ALGORITHMS) as SigningAlgorithm | undefined;
-    const grant = choice(args, 'grant', ['client_credentials', 'jwt-bearer'] as const) ?? (keyFile === undefined ? 'jwt-bearer' : 'client_credentials');
     const assertionArg = optional(args, 'assertion');
-    if (grant === 'jwt-bearer' && assertionArg === undefined) throw new UsageError('--assertion is required for the jwt-bearer grant');
+    const platform = platformSource(args, io, issuer);
+    if (platform !== undefined && assertionArg !== undefined) throw new UsageError('--assertion and --from are two ways to give the grant: pick one');
+    const defaultGrant = keyFile === undefined || platform !== undefined ? 'jwt-bearer' : 'client_credentials';
+    const grant = choice(args, 'grant', ['client_credentials', 'jwt-bearer'] as const) ?? defaultGrant;
+    if (grant === 'client_credentials' && platform !== undefined) throw new UsageError('--from goes with the jwt-bearer grant');
+    if (grant === 'jwt-bearer' && assertionArg === undefined && platform === undefined) {
+      throw new UsageError('--assertion is required for the jwt-bearer grant (or --from a platform)');
+    }
     if (grant === 'client_credentials' && assertionArg !== undefined) throw new UsageError('--assertion goes with --grant jwt-bearer');
     if (grant === 'client_credentials' && keyFile === undefined) throw new UsageError('client_credentials needs --client-id and --key');
     const scope = optional(args, 'scope');
@@ -74,7 +101,7 @@ export const tokenCommand: Command = {
       ...(alg === undefined ? {} : { alg }),
       ...(kid === undefined ? {} : { kid }),
     });
-    const assertion = assertionArg === undefined ? undefined : await readTokenArgument(io, assertionArg, 'assertion');
+    const assertion = assertionArg === undefined ? await platform?.() : await readTokenArgument(io, assertionArg, 'assertion');
     const token = await client.requestToken({
       grant,
       ...(scope === undefined ? {} : { scope }),
