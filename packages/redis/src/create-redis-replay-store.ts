@@ -81,10 +81,11 @@ export function createRedisReplayStore(target: RedisTarget, options?: CreateRedi
         await bounded(ended, o.commandTimeout);
       }
       if (client.status === 'end') return;
+      // Between two attempts ioredis only clears its reconnect timer and never emits 'end'.
+      const betweenAttempts = client.status === 'reconnecting';
       // Calling disconnect() after a completed QUIT would leave ioredis's 2 s disconnect timer running.
       client.disconnect();
-      // Between two attempts ioredis only clears its reconnect timer and never emits 'end'.
-      if (client.status !== 'reconnecting') await bounded(ended, o.commandTimeout);
+      if (!betweenAttempts) await bounded(ended, o.commandTimeout);
     })();
     return closing;
   };

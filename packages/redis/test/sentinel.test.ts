@@ -100,6 +100,13 @@ describe('one-time assertions through a Redis Sentinel failover (rule J7, RFC 75
     const oldMaster = topology.servers[0]!;
     expect(await topology.masterPort()).toBe(oldMaster.port);
     const [a, b] = await Promise.all([instance({}), instance({})]);
+    // The client asks the sentinels for the master, never queues, and reconnects when a demoted master answers READONLY.
+    const options = handles[0]!.client.options;
+    expect(options).toMatchObject({ name: topology.name, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    expect(options.sentinels).toHaveLength(3);
+    const reconnect = options.reconnectOnError as (error: Error) => boolean;
+    expect(reconnect(new Error("READONLY You can't write against a read only replica."))).toBe(true);
+    expect(reconnect(new Error('WRONGTYPE Operation against a key holding the wrong kind of value'))).toBe(false);
 
     let crashedAt = Number.POSITIVE_INFINITY;
     let stop = false;
