@@ -28,6 +28,9 @@ async function rfc7523(fastify: FastifyInstance, options: FastifyRfc7523Options)
   if (typeof server?.handleTokenRequest !== 'function') {
     throw new TypeError('"server" option must be an AuthorizationServer made with createAuthorizationServer');
   }
+  for (const name of ['routes', 'formParser', 'errorHandler'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new TypeError(`"${name}" option must be a boolean`);
+  }
   fastify.decorate('authorizationServer', server);
   for (const name of ['oauthClient', 'oauthGrant', 'accessToken'] as const) {
     if (!fastify.hasRequestDecorator(name)) fastify.decorateRequest(name, null);

@@ -16,6 +16,12 @@ describe('fastifyRfc7523 start-up', () => {
     await fastify.close();
   });
 
+  test.each(['routes', 'formParser', 'errorHandler'])('refuses a %s option that is not a boolean with a TypeError naming it', async (name) => {
+    const fastify = app();
+    await expect(fastify.register(fastifyRfc7523, { server: fx.server, [name]: 'no' })).rejects.toThrow(`"${name}" option must be a boolean`);
+    await fastify.close();
+  });
+
   test('refuses to shadow a form parser registered before it, saying what to do', async () => {
     const fastify = app();
     fastify.addContentTypeParser(FORM, { parseAs: 'string' }, (_request, body, done) => done(null, querystring.parse(body as string)));
