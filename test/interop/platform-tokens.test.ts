@@ -171,7 +171,8 @@ describe('GitLab CI: gitlabToken reads the id_tokens variable', () => {
 describe('Kubernetes: kubernetesToken re-reads the projected token for every exchange', () => {
   it('exchanges the mounted token, and the kubelet’s replacement once it rotates', async () => {
     const path = join(dir, 'rfc7523');
-    await writeFile(path, await cluster.mint({ audience: demo.issuer, podName: 'api-1' }));
+    // Mounted 48 minutes ago: the kubelet replaces it at 80 % of its hour.
+    await writeFile(path, await cluster.mint({ audience: demo.issuer, podName: 'api-1', issuedAt: Math.floor(Date.now() / 1000) - 2880 }));
     const tokens = new TokenClient({ issuer: demo.issuer, grantAssertion: kubernetesToken({ path }) });
     const first = await tokens.getToken();
     expect(await whoami(first.accessToken)).toMatchObject({ sub: 'system:serviceaccount:payments:api', scope: 'payments' });

@@ -34,6 +34,12 @@ export interface KubernetesMintOptions {
   nodeName?: string;
   /** The volume's `expirationSeconds`. Default 3600. */
   expirationSeconds?: number;
+  /**
+   * `iat` in seconds since the epoch. Default: the clock's now. RS256 signatures are deterministic, so two
+   * tokens minted in the same second for the same pod are the same token, as a real kubelet's would not be:
+   * give the older one an earlier `issuedAt`.
+   */
+  issuedAt?: number;
   /** Add a `jti`, as clusters with the ServiceAccountTokenJTI feature do. Default false. */
   jti?: boolean;
   claims?: JWTPayload;
@@ -64,7 +70,7 @@ export class KubernetesIssuer extends PlatformIssuer {
     const namespace = options.namespace ?? 'payments';
     const serviceAccount = options.serviceAccount ?? 'api';
     const audience = options.audience ?? 'https://as.example';
-    const iat = this.seconds();
+    const iat = options.issuedAt ?? this.seconds();
     return {
       aud: Array.isArray(audience) ? audience : [audience],
       exp: iat + (options.expirationSeconds ?? 3600),
