@@ -63,6 +63,11 @@ describe('GitHub Actions fixture', () => {
     expect(claims).toMatchObject({ environment: 'Production:V1', sub: 'repo:octo-org/octo-repo:environment:Production%3AV1' });
   });
 
+  it('mints the immutable subject format with owner and repository ids when asked', async () => {
+    const claims = await verifyThroughDiscovery(github, await github.mint({ audience: 'a', immutableSubject: true }), 'a');
+    expect(claims.sub).toBe('repo:octo-org@123456/octo-repo@456789:ref:refs/heads/main');
+  });
+
   it('rotates keys: the next key is published first, then signs, then the old one is dropped', async () => {
     const local = await GitHubActionsIssuer.start();
     try {

@@ -46,6 +46,11 @@ export interface GitHubJob {
   eventName?: string;
   /** Default `github-hosted`. */
   runnerEnvironment?: 'github-hosted' | 'self-hosted';
+  /**
+   * Use GitHub's immutable subject format, `repo:OWNER@OWNER-ID/REPO@REPO-ID:…` (the default for
+   * repositories created after 15 July 2026, opt-in for older ones). Default false: `repo:OWNER/REPO:…`.
+   */
+  immutableSubject?: boolean;
 }
 
 /** Options of {@link GitHubActionsIssuer.mint}. */
@@ -77,22 +82,25 @@ export class GitHubActionsIssuer extends PlatformIssuer {
     const refType = ref.startsWith('refs/tags/') ? 'tag' : 'branch';
     const sha = 'e4c0b6a1c3f8d2b9a7e5f1d3c6b8a0e2f4d6c8b1';
     const workflowRef = `${repository}/.github/workflows/deploy.yml@${ref}`;
+    const ownerId = options.repositoryOwnerId ?? '123456';
+    const repositoryId = options.repositoryId ?? '456789';
+    const subjectRepo = options.immutableSubject === true ? `${owner}@${ownerId}/${repository.split('/')[1]}@${repositoryId}` : repository;
     const iat = this.seconds();
     return {
       jti: randomUUID(),
-      sub: environment === undefined ? `repo:${repository}:ref:${ref}` : `repo:${repository}:environment:${environment.replaceAll(':', '%3A')}`,
+      sub: environment === undefined ? `repo:${subjectRepo}:ref:${ref}` : `repo:${subjectRepo}:environment:${environment.replaceAll(':', '%3A')}`,
       ...(environment === undefined ? {} : { environment }),
       aud: options.audience ?? `https://github.com/${owner}`,
       ref,
       sha,
       repository,
       repository_owner: owner,
-      repository_owner_id: options.repositoryOwnerId ?? '123456',
+      repository_owner_id: ownerId,
       run_id: '9876543210',
       run_number: '42',
       run_attempt: '1',
       repository_visibility: 'private',
-      repository_id: options.repositoryId ?? '456789',
+      repository_id: repositoryId,
       actor_id: '1001',
       actor: 'octocat',
       workflow: 'deploy',
