@@ -21,6 +21,31 @@ export type ResolvedOptions = Readonly<
     }
 >;
 
+/** Every option of {@link AuthorizationServerOptions}; anything else is refused, as in the trust file. */
+const OPTION_NAMES = [
+  'issuer',
+  'tokenEndpoint',
+  'jwksUri',
+  'clients',
+  'trustedIssuers',
+  'signingKey',
+  'accessTokenAudience',
+  'accessTokenLifetime',
+  'clockTolerance',
+  'maxAssertionLifetime',
+  'maxAssertionLength',
+  'maxBodyLength',
+  'replayStore',
+  'jwksFetch',
+  'grants',
+  'onEvent',
+  'now',
+] as const satisfies readonly (keyof AuthorizationServerOptions)[];
+
+// Fails to compile when an option is added to AuthorizationServerOptions but not to OPTION_NAMES.
+const everyOptionListed: Exclude<keyof AuthorizationServerOptions, (typeof OPTION_NAMES)[number]> extends never ? true : never = true;
+void everyOptionListed;
+
 function serverUrl(c: Checker, value: unknown, field: string): string {
   const text = c.string(value, field);
   let url: URL;
@@ -44,6 +69,8 @@ function milliseconds(c: Checker, value: unknown, field: string, fallback: numbe
 export function validateServerOptions(options: AuthorizationServerOptions): ResolvedOptions {
   const c = new Checker();
   const o = c.object(options, 'options') as Partial<AuthorizationServerOptions>;
+  // A typo (`clokTolerance`) would otherwise silently keep the default.
+  c.onlyKnown(o as Record<string, unknown>, '', OPTION_NAMES);
   const issuer = serverUrl(c, o.issuer, 'issuer');
   const base = issuer.replace(/\/+$/, '');
   const seconds = (field: 'accessTokenLifetime' | 'clockTolerance' | 'maxAssertionLifetime', min: number, max: number) =>

@@ -1,4 +1,4 @@
-import { ConfigurationError, createAuthorizationServer, DEFAULTS, MAX_ACCESS_TOKEN_LIFETIME, MAX_CLOCK_TOLERANCE, type AuthorizationServerOptions } from '@rfc7523/core';
+import { ConfigurationError, createAuthorizationServer, DEFAULTS, parseTrustConfig, MAX_ACCESS_TOKEN_LIFETIME, MAX_CLOCK_TOLERANCE, type AuthorizationServerOptions } from '@rfc7523/core';
 import { validateServerOptions } from '../../src/config/validate-options.js';
 import { ISSUER } from '../support/fixtures.js';
 
@@ -135,6 +135,42 @@ describe('createAuthorizationServer options', () => {
       expect(refusal({ issuer: ISSUER, clients: [client({ token_endpoint_auth_signing_alg: 'RS256' })] })).toMatchObject({
         field: 'clients[0].token_endpoint_auth_signing_alg',
       });
+    });
+  });
+
+  describe('unknown options', () => {
+    it('refuses an unknown option, naming it, in the style of the trust file', async () => {
+      const options = { issuer: ISSUER, clokTolerance: 5 } as unknown as AuthorizationServerOptions;
+      await expect(createAuthorizationServer(options)).rejects.toMatchObject({ name: 'ConfigurationError', field: 'clokTolerance', message: '"clokTolerance" is not a known field' });
+      let fileError: unknown;
+      try {
+        parseTrustConfig({ clock_tolerence: 5 }, 'trust.json');
+      } catch (err) {
+        fileError = err;
+      }
+      expect(fileError).toMatchObject({ field: 'clock_tolerence', message: 'trust.json: "clock_tolerence" is not a known field' });
+    });
+
+    it('names the first unknown option among known ones, and accepts every documented option', () => {
+      expect(refusal({ issuer: ISSUER, clockTolerance: 5, maxBodyLenght: 2048 })).toMatchObject({ field: 'maxBodyLenght' });
+      const all: Required<Omit<AuthorizationServerOptions, 'signingKey' | 'replayStore'>> = {
+        issuer: ISSUER,
+        tokenEndpoint: `${ISSUER}/token`,
+        jwksUri: `${ISSUER}/jwks`,
+        clients: [],
+        trustedIssuers: [],
+        accessTokenAudience: ISSUER,
+        accessTokenLifetime: 60,
+        clockTolerance: 5,
+        maxAssertionLifetime: 60,
+        maxAssertionLength: 4096,
+        maxBodyLength: 4096,
+        jwksFetch: {},
+        grants: {},
+        onEvent: () => {},
+        now: Date.now,
+      };
+      expect(() => validateServerOptions(all)).not.toThrow();
     });
   });
 });
