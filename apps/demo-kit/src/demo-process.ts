@@ -26,7 +26,7 @@ export async function startDemoProcess(
   try {
     const demo = await runDemo(process.env, defaultPort, build, { logEvents: false, overrides: { onEvent: eventLogger(logger) } });
     logger.info(
-      { url: demo.url, issuer: demo.authorizationServer.issuer, replayStore: process.env.REDIS_URL ? 'redis' : 'memory' },
+      { url: demo.url, issuer: demo.authorizationServer.issuer, replayStore: demo.replayStore },
       `${name} listening on ${demo.url} (issuer ${demo.authorizationServer.issuer})`,
     );
     let stopping = false;

@@ -25,6 +25,8 @@ export interface RunningDemo {
   authorizationServer: AuthorizationServer;
   /** The HTTP server. */
   server: Server;
+  /** Which replay store it uses: `redis` (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS) or `memory`. */
+  replayStore: 'redis' | 'memory';
   /** Its time limits (`REQUEST_TIMEOUT`, `HEADERS_TIMEOUT`), milliseconds. */
   timeouts: ServerTimeouts;
   /** `SHUTDOWN_TIMEOUT` in milliseconds (default 10000): how long {@link shutdown} waits for requests in flight. */
@@ -61,7 +63,7 @@ export async function runDemo(
   const timeouts = serverTimeouts(env);
   const drainTimeout = shutdownTimeout(env);
   const settings = await demoSettings(env, defaultPort, options);
-  const replay = await replayStoreFor(settings.redisUrl, options.redis);
+  const replay = await replayStoreFor(settings.redis, options.redis);
   const readiness: ReadinessCheck = replay === undefined ? async () => ({ ready: true }) : replayStoreReadiness(replay.store);
   let draining = false;
   let authorizationServer: AuthorizationServer;
@@ -109,6 +111,7 @@ export async function runDemo(
     url: `http://${host}:${port}`,
     authorizationServer,
     server,
+    replayStore: replay === undefined ? 'memory' : 'redis',
     timeouts,
     shutdownTimeout: drainTimeout,
     readiness: () => (draining ? Promise.resolve({ ready: false, reason: 'shutting down' }) : readiness()),
