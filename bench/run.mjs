@@ -7,6 +7,7 @@
 //
 // Sections: engine (engine.mjs), cryptoCosts (crypto-costs.mjs), replayMemory (replay-memory.mjs), redis (redis-latency.mjs),
 // http (http.mjs), scale (scale.mjs), enumeration (enumeration-timing.mjs). Servers run in child processes; autocannon runs here.
+// Optional sections, run only when named in --only: redisScale (redis-scale.mjs: one Redis, a 3-master cluster, WAIT 1).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { benchCryptoCosts } from './crypto-costs.mjs';
 import { benchEngine } from './engine.mjs';
@@ -15,6 +16,7 @@ import { benchHttp } from './http.mjs';
 import { CONNECTIONS } from './load.mjs';
 import { machine } from './machine.mjs';
 import { benchRedis } from './redis-latency.mjs';
+import { benchRedisScale } from './redis-scale.mjs';
 import { benchReplayMemory } from './replay-memory.mjs';
 import { benchScale } from './scale.mjs';
 import { percent, printTable, times } from './table.mjs';
@@ -24,8 +26,14 @@ const SECTIONS = ['engine', 'cryptoCosts', 'replayMemory', 'redis', 'http', 'sca
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+/** Sections run only when --only names them. */
+const OPTIONAL_SECTIONS = ['redisScale'];
 const only = onlyArg ? onlyArg.slice('--only='.length).split(',') : SECTIONS;
-for (const name of only) if (!SECTIONS.includes(name)) throw new Error(`unknown section ${name}; sections: ${SECTIONS.join(', ')}`);
+for (const name of only) {
+  if (!SECTIONS.includes(name) && !OPTIONAL_SECTIONS.includes(name)) {
+    throw new Error(`unknown section ${name}; sections: ${SECTIONS.join(', ')}; optional: ${OPTIONAL_SECTIONS.join(', ')}`);
+  }
+}
 
 const settings = quick
   ? {
@@ -33,6 +41,7 @@ const settings = quick
       cryptoCosts: { count: 3000 },
       replayMemory: { entries: 100_000 },
       redis: { count: 2000 },
+      redisScale: { count: 2000 },
       http: { rounds: 2, seconds: 1.5, warmupRequests: 1000 },
       scale: { rounds: 2, seconds: 1.5, warmupRequests: 1000, manyClients: 10_000, replayEntries: 100_000 },
       enumeration: { count: 500 },
@@ -42,6 +51,7 @@ const settings = quick
       cryptoCosts: { count: 20_000 },
       replayMemory: { entries: 1_000_000 },
       redis: { count: 20_000 },
+      redisScale: { count: 20_000 },
       http: { rounds: 5, seconds: 5, warmupRequests: 4000 },
       scale: { rounds: 5, seconds: 5, warmupRequests: 4000, manyClients: 100_000, replayEntries: 1_000_000 },
       enumeration: { count: 5000 },
@@ -95,6 +105,19 @@ if (only.includes('redis')) {
       `Redis replay store: RedisReplayStore.remember latency (local redis-server, ${results.redis.url})`,
       ['in flight', 'calls', 'per second', 'p50', 'p99', 'max'],
       results.redis.rows.map((r) => [r.concurrency, r.calls, r.perSecond, ms(r.p50), ms(r.p99), ms(r.max)]),
+    );
+  }
+}
+
+if (only.includes('redisScale')) {
+  log('Replay store at scale: remember on one Redis, a 3-master cluster, a master + replica with and without WAIT 1…');
+  results.redisScale = await benchRedisScale(settings.redisScale);
+  if (results.redisScale.skipped) console.log(`\nReplay store at scale: SKIPPED — ${results.redisScale.skipped}`);
+  else {
+    printTable(
+      'Replay store at scale (issue 18): RedisReplayStore.remember latency on unique keys, local servers',
+      ['topology', 'in flight', 'calls', 'per second', 'p50', 'p99', 'max'],
+      results.redisScale.rows.map((r) => [r.label, r.concurrency, r.calls, r.perSecond, ms(r.p50), ms(r.p99), ms(r.max)]),
     );
   }
 }

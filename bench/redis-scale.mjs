@@ -1,0 +1,182 @@
+// Replay store at scale (issue 18): latency of RedisReplayStore.remember (SET NX EXAT on unique keys)
+// on one Redis, on a 3-master Redis Cluster, and on a master with one replica without and with the
+// durability option (waitForReplicas: 1, i.e. SET then WAIT 1 in one pipeline). One call at a time
+// and 64 in flight. Every redis-server runs on a free loopback port in a temporary directory and is
+// stopped by its own pid. Skipped, with a message, when redis-server or redis-cli is not on PATH.
+//
+//   node bench/run.mjs --only=redisScale          # optional section: not part of the default run
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRedisReplayStore } from '@rfc7523/redis';
+import { findRedisServer } from './redis-server.mjs';
+
+const HOST = '127.0.0.1';
+
+function findRedisCli(server) {
+  return server.replace(/redis-server$/, 'redis-cli');
+}
+
+async function freePort() {
+  const { createServer } = await import('node:net');
+  for (;;) {
+    const port = await new Promise((resolve, reject) => {
+      const s = createServer();
+      s.once('error', reject);
+      s.listen(0, HOST, () => {
+        const { port: p } = s.address();
+        s.close(() => resolve(p));
+      });
+    });
+    if (port !== 6379) return port;
+  }
+}
+
+/** Sends one inline command and resolves the raw reply (enough for PING and INFO checks). */
+function ask(port, command) {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: HOST, port });
+    let reply = '';
+    const done = (value) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(reply), 1000);
+    socket.once('connect', () => socket.write(`${command}\r\n`));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('latin1');
+      if (command === 'PING' || /\r\n$/.test(reply)) {
+        const bulk = /^\$(\d+)\r\n/.exec(reply);
+        if (!bulk || reply.length >= bulk[0].length + Number(bulk[1]) + 2) done(reply);
+      }
+    });
+    socket.once('error', () => done(''));
+  });
+}
+
+/** Starts redis-server with `args` on a free port; resolves { port, url, stop() } once it answers PING. */
+async function startServer(binary, args = []) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'rfc7523-bench-scale-'));
+  const child = spawn(binary, ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '', ...args], { stdio: 'ignore' });
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  const stop = async () => {
+    process.off('exit', kill);
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    if ((await ask(port, 'PING')).startsWith('+PONG')) return { port, url: `redis://${HOST}:${port}`, stop };
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  await stop();
+  throw new Error(`redis-server did not answer on port ${port}`);
+}
+
+function run(binary, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${binary} ${args.join(' ')}: ${out.slice(-2000)}`))));
+  });
+}
+
+async function until(what, probe, timeout = 30_000) {
+  for (const deadline = Date.now() + timeout; Date.now() < deadline; ) {
+    if (await probe()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Times `count` remember calls with `concurrency` in flight; latencies in ms. */
+async function timeRemember(store, count, concurrency) {
+  const exp = Math.floor(Date.now() / 1000) + 600;
+  const latencies = new Float64Array(count);
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const key = 'j' + JSON.stringify(['client-00000', randomUUID()]);
+        const t = process.hrtime.bigint();
+        if (!(await store.remember(key, exp))) throw new Error('a unique key was refused');
+        latencies[i] = Number(process.hrtime.bigint() - t) / 1e6;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  latencies.sort();
+  const r = (x) => Math.round(x * 1000) / 1000;
+  return { concurrency, calls: count, perSecond: Math.round(count / seconds), p50: r(percentile(latencies, 50)), p99: r(percentile(latencies, 99)), max: r(latencies[count - 1]) };
+}
+
+async function measure(label, target, options, count) {
+  const handle = createRedisReplayStore(target, { commandTimeout: 5000, ...options });
+  try {
+    await handle.ready(20_000);
+    await timeRemember(handle.store, Math.min(2000, count), 8); // JIT and connection warm-up
+    const rows = [];
+    for (const concurrency of [1, 64]) rows.push({ label, ...(await timeRemember(handle.store, count, concurrency)) });
+    return rows;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Runs the section; resolves { skipped } when redis-server or redis-cli is absent. */
+export async function benchRedisScale({ count }) {
+  const binary = findRedisServer();
+  if (binary === undefined) return { skipped: 'redis-server is not on PATH (Debian/Ubuntu: apt-get install redis-server)' };
+  const cli = findRedisCli(binary);
+  const started = [];
+  const rows = [];
+  try {
+    // One Redis.
+    const single = await startServer(binary);
+    started.push(single);
+    rows.push(...(await measure('one Redis', single.url, {}, count)));
+
+    // A 3-master Redis Cluster, no replicas.
+    const nodes = [];
+    for (let i = 0; i < 3; i++) {
+      const node = await startServer(binary, ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000']);
+      started.push(node);
+      nodes.push(node);
+    }
+    await run(cli, ['--cluster', 'create', ...nodes.map((n) => `${HOST}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes']);
+    await until('the cluster', async () => (await Promise.all(nodes.map((n) => ask(n.port, 'CLUSTER INFO')))).every((r) => r.includes('cluster_state:ok')));
+    rows.push(...(await measure('3-master Redis Cluster', { cluster: nodes.map((n) => n.url) }, {}, count)));
+
+    // A master and one replica: asynchronous replication, then SET + WAIT 1.
+    const master = await startServer(binary);
+    started.push(master);
+    const replica = await startServer(binary, ['--replicaof', HOST, String(master.port)]);
+    started.push(replica);
+    await until('the replica to sync', async () => /master_link_status:up/.test(await ask(replica.port, 'INFO replication')));
+    rows.push(...(await measure('master + 1 replica', master.url, {}, count)));
+    rows.push(...(await measure('master + 1 replica, waitForReplicas: 1', master.url, { waitForReplicas: 1, waitTimeout: 1000, commandTimeout: 5000 }, count)));
+    return { rows };
+  } catch (err) {
+    if (/ENOENT/.test(String(err)) && String(err).includes('redis-cli')) return { skipped: `redis-cli is not on PATH next to ${binary} (apt-get install redis-tools)` };
+    throw err;
+  } finally {
+    await Promise.all(started.map((s) => s.stop()));
+  }
+}
