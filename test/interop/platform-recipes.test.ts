@@ -1,0 +1,119 @@
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunningDemo } from '@rfc7523/demo-kit';
+import { runCli } from '../../packages/client/src/cli/run.js';
+import { fakeIo } from '../../packages/client/test/cli/support.js';
+import { targets } from '../conformance/targets.js';
+import { GitHubActionsIssuer, GitHubIdTokenEndpoint, GitLabIssuer, KubernetesIssuer } from '../support/platforms/index.js';
+import { startDemo } from './support/interop.js';
+
+/**
+ * The recipes of docs/recipes, followed end to end: the trust entry each page shows (with the platform's
+ * issuer origin replaced by the loopback fixture's — the key set paths are the platforms' own) is loaded
+ * by the Express demo, and the `rfc7523 token` command each page shows (with the demo as --issuer) gets
+ * an access token from a token shaped like the one the page's YAML makes the platform issue.
+ */
+const RECIPES = fileURLToPath(new URL('../../docs/recipes/', import.meta.url));
+const AS_ISSUER = 'https://auth.example.com';
+
+interface Recipe {
+  text: string;
+  /** The JSON block after the marker. */
+  block(marker: 'recipe-trust-config' | 'recipe-planned-config'): Record<string, unknown>;
+  /** The first `rfc7523 token …` command of the page, as arguments, with the demo as issuer. */
+  tokenCommand(issuer: string): string[];
+}
+
+async function recipe(name: string): Promise<Recipe> {
+  const text = await readFile(join(RECIPES, name), 'utf8');
+  return {
+    text,
+    block(marker) {
+      const match = new RegExp(`<!-- ${marker} -->\\n\`\`\`json\\n([\\s\\S]*?)\\n\`\`\``).exec(text);
+      expect(match).not.toBeNull();
+      return JSON.parse(match![1]!) as Record<string, unknown>;
+    },
+    tokenCommand(issuer) {
+      const line = /rfc7523 token ([^)\n]*)/.exec(text)![1]!;
+      return ['token', ...line.trim().split(/\s+/).map((word) => (word === AS_ISSUER ? issuer : word))];
+    },
+  };
+}
+
+const express = targets.find((t) => t.name === 'express-demo')!;
+let github: GitHubActionsIssuer;
+let endpoint: GitHubIdTokenEndpoint;
+let gitlab: GitLabIssuer;
+let cluster: KubernetesIssuer;
+let recipes: Record<'github' | 'gitlab' | 'kubernetes', Recipe>;
+let dir: string;
+let demo: RunningDemo & { issuer: string };
+
+beforeAll(async () => {
+  [github, gitlab, cluster] = await Promise.all([GitHubActionsIssuer.start(), GitLabIssuer.start(), KubernetesIssuer.start()]);
+  endpoint = await GitHubIdTokenEndpoint.start(github);
+  recipes = { github: await recipe('github-actions.md'), gitlab: await recipe('gitlab.md'), kubernetes: await recipe('kubernetes.md') };
+  const swap = (config: Record<string, unknown>, from: string, to: string): Record<string, unknown> => JSON.parse(JSON.stringify(config).replaceAll(from, to));
+  const parts = [
+    swap(recipes.github.block('recipe-trust-config'), 'https://token.actions.githubusercontent.com', github.issuer),
+    swap(recipes.gitlab.block('recipe-trust-config'), 'https://gitlab.com', gitlab.issuer),
+    swap(recipes.kubernetes.block('recipe-trust-config'), 'https://oidc.cluster.example.com', cluster.issuer),
+  ];
+  const config = Object.assign({}, ...parts, { trusted_issuers: parts.flatMap((p) => p.trusted_issuers as unknown[]) });
+  dir = await mkdtemp(join(tmpdir(), 'rfc7523-recipes-'));
+  const configPath = join(dir, 'trust-config.json');
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+  demo = await startDemo(express, configPath);
+});
+afterAll(async () => {
+  await demo?.close();
+  await Promise.all([endpoint?.close(), github?.close(), gitlab?.close(), cluster?.close()]);
+});
+
+async function whoami(accessToken: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${demo.issuer}/api/whoami`, { headers: { authorization: `Bearer ${accessToken}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+describe('docs/recipes, followed against the Express demo', () => {
+  it('github-actions.md: the workflow step gets a deploy token for the repository pinned by ids', async () => {
+    endpoint.job = { immutableSubject: true };
+    const argv = recipes.github.tokenCommand(demo.issuer);
+    expect(argv).toEqual(['token', '--issuer', demo.issuer, '--from', 'github-actions', '--scope', 'deploy', '--raw']);
+    const io = fakeIo({}, '', endpoint.env);
+    expect(await runCli(argv, io)).toBe(0);
+    expect(await whoami(io.output)).toMatchObject({ sub: 'repo:octo-org@123456/octo-repo@456789:ref:refs/heads/main', scope: 'deploy' });
+    expect(endpoint.requests.at(-1)!.audience).toBe(demo.issuer);
+  });
+
+  it('github-actions.md: the same repository name under another owner id is refused', async () => {
+    endpoint.job = { immutableSubject: true, repositoryOwnerId: '999999' };
+    const io = fakeIo({}, '', endpoint.env);
+    expect(await runCli(recipes.github.tokenCommand(demo.issuer), io)).toBe(1);
+    expect(io.errors).toContain('refused: invalid_grant');
+  });
+
+  it('gitlab.md: the job with id_tokens RFC7523_ID_TOKEN gets a deploy token', async () => {
+    const io = fakeIo({}, '', { RFC7523_ID_TOKEN: await gitlab.mint({ audience: demo.issuer }) });
+    expect(await runCli(recipes.gitlab.tokenCommand(demo.issuer), io)).toBe(0);
+    expect(await whoami(io.output)).toMatchObject({ sub: 'project_path:acme/api:ref_type:branch:ref:main', scope: 'deploy' });
+  });
+
+  it('kubernetes.md: the pod with the projected token gets a payments token (token file given, as the page says)', async () => {
+    const path = join(dir, 'rfc7523');
+    await writeFile(path, await cluster.mint({ audience: demo.issuer, namespace: 'payments', serviceAccount: 'api', expirationSeconds: 600 }));
+    const io = fakeIo();
+    expect(await runCli([...recipes.kubernetes.tokenCommand(demo.issuer), '--token-file', path], io)).toBe(0);
+    expect(await whoami(io.output)).toMatchObject({ sub: 'system:serviceaccount:payments:api', scope: 'payments' });
+    expect(recipes.kubernetes.text).toContain('--token-file');
+  });
+
+  it.each(['github-actions.md', 'gitlab.md', 'kubernetes.md'])('%s: the planned entry is JSON with a preset and claim conditions', async (name) => {
+    const planned = (await recipe(name)).block('recipe-planned-config');
+    const [entry] = planned.trusted_issuers as Record<string, unknown>[];
+    expect(entry).toMatchObject({ preset: expect.any(String), claim_conditions: expect.any(Array) });
+  });
+});
