@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Checker } from './checks.js';
+import { jsonErrorPosition } from './json-error-position.js';
 import type { ClientMetadata, TrustedIssuerMetadata } from './metadata-types.js';
 import { checkDistinctIssuers, MAX_CONFIGURABLE_LIFETIME, validateClients, validateTrustedIssuers } from './validate-metadata.js';
 import { MAX_CLOCK_TOLERANCE, MAX_ACCESS_TOKEN_LIFETIME } from '../options.js';
@@ -46,7 +47,10 @@ export function parseTrustConfig(value: unknown, source = 'trust configuration')
   return config;
 }
 
-/** Reads and validates a trust configuration file (docs/configuration.md). Errors name the file and the field. */
+/**
+ * Reads and validates a trust configuration file (docs/configuration.md). Errors name the file and the
+ * field, or the line and column of a JSON syntax error (1-based).
+ */
 export async function loadTrustConfig(path: string): Promise<TrustConfig> {
   const c = new Checker(path);
   let text: string;
@@ -55,11 +59,16 @@ export async function loadTrustConfig(path: string): Promise<TrustConfig> {
   } catch (err) {
     return c.fail('(file)', `cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
   }
+  // A byte order mark, as some editors write, is not JSON (RFC 8259 §8.1) but is harmless: skip it.
+  if (text.startsWith('\ufeff')) text = text.slice(1);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return c.fail('(file)', `is not valid JSON: ${(err as Error).message}`);
+    // V8's message, without its own position and without the quoted text it sometimes adds.
+    const reason = (err as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
+    const at = jsonErrorPosition(text);
+    return c.fail('(file)', `is not valid JSON${at === undefined ? '' : ` at line ${at.line}, column ${at.column}`}: ${reason}`);
   }
   return parseTrustConfig(value, path);
 }
