@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
-import { githubActionsToken, gitlabToken, kubernetesToken, TokenClient, TokenRequestError } from '@rfc7523/client';
+import { githubActionsToken, gitlabToken, kubernetesToken, PlatformTokenError, TokenClient, TokenRequestError } from '@rfc7523/client';
 import type { RunningDemo } from '@rfc7523/demo-kit';
 import { runCli } from '../../packages/client/src/cli/run.js';
 import { fakeIo } from '../../packages/client/test/cli/support.js';
@@ -74,6 +74,7 @@ async function refusal(promise: Promise<unknown>): Promise<TokenRequestError> {
 describe('GitHub Actions: githubActionsToken asks the job endpoint for the audience, the demo accepts the token', () => {
   afterEach(() => {
     endpoint.job = {};
+    endpoint.reply = undefined;
   });
 
   it('exchanges the ID token of a main-branch job, asking GitHub for the demo issuer as audience', async () => {
@@ -138,6 +139,22 @@ describe('GitHub Actions: githubActionsToken asks the job endpoint for the audie
     });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(await whoami(result.stdout.trim())).toMatchObject({ sub: GITHUB_SUBJECT });
+  });
+
+  it.each([
+    [{ kind: 'huge', bytes: 4_000_000 } as const, 'answered more than 65536 bytes'],
+    [{ kind: 'hang' } as const, 'got no answer within 300 ms'],
+    [{ kind: 'status', status: 503, body: { message: 'Service Unavailable' } } as const, 'was refused: HTTP 503: Service Unavailable'],
+    [{ kind: 'body', text: '{"value":' } as const, 'answered no token'],
+  ])('over real HTTP, a GitHub endpoint answering %j fails with a PlatformTokenError', async (reply, message) => {
+    endpoint.reply = reply;
+    const source = githubActionsToken({ audience: demo.issuer, env: endpoint.env, timeout: 300 });
+    const error = await source().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PlatformTokenError);
+    expect((error as Error).message).toContain(message);
   });
 
   it('a request token GitHub does not know exits 1 with GitHub’s refusal', async () => {
