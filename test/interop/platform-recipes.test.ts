@@ -94,6 +94,7 @@ describe('docs/recipes, followed against the Express demo', () => {
     const io = fakeIo({}, '', endpoint.env);
     expect(await runCli(recipes.github.tokenCommand(demo.issuer), io)).toBe(1);
     expect(io.errors).toContain('refused: invalid_grant');
+    expect(io.errors).not.toContain('hint:'); // the audience was right: the subject was not trusted
   });
 
   it('gitlab.md: the job with id_tokens RFC7523_ID_TOKEN gets a deploy token', async () => {

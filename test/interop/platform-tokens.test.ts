@@ -182,6 +182,7 @@ describe('GitLab CI: gitlabToken reads the id_tokens variable', () => {
     const io = fakeIo({}, '', { RFC7523_ID_TOKEN: await gitlab.mint({ audience: 'https://vault.example.com' }) });
     expect(await runCli(['token', '--issuer', demo.issuer, '--from', 'gitlab'], io)).toBe(1);
     expect(io.errors).toContain('refused: invalid_grant');
+    expect(io.errors).toContain(`hint: the platform token's aud is "https://vault.example.com", not the issuer ${demo.issuer}`);
   });
 });
 

@@ -1,6 +1,8 @@
 import { PLATFORM_TOKEN_DEFAULTS } from '../constants.js';
+import { TokenRequestError } from '../errors.js';
 import { fileToken, githubActionsToken, gitlabToken, kubernetesToken, type PlatformTokenSource } from '../platform/index.js';
 import { choice, optional, UsageError, type ParsedArgs } from './args.js';
+import { decodeForDisplay } from './inputs.js';
 import type { CliIo } from './io.js';
 
 /** The values of `rfc7523 token --from`. */
@@ -42,4 +44,21 @@ export function platformSource(args: ParsedArgs, io: CliIo, issuer: string | und
       return fileToken({ path });
     }
   }
+}
+
+/**
+ * When the server refused a platform token with `invalid_grant` and the token's `aud` does not name the
+ * issuer (RFC 7523 §3 item 3), a line saying where the platform sets the audience; else undefined.
+ */
+export function audienceHint(err: unknown, assertion: string, issuer: string | undefined): string | undefined {
+  if (!(err instanceof TokenRequestError) || err.error !== 'invalid_grant' || issuer === undefined) return undefined;
+  const claims = decodeForDisplay(assertion)?.claims;
+  if (claims === undefined) return undefined;
+  const aud = claims.aud;
+  const values = Array.isArray(aud) ? aud : [aud];
+  if (values.includes(issuer)) return undefined;
+  return (
+    `hint: the platform token's aud is ${JSON.stringify(aud)}, not the issuer ${issuer}: ` +
+    'ask for it (--audience), or set it in id_tokens: (GitLab) or the audience of the projected volume (Kubernetes)'
+  );
 }

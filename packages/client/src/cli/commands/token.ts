@@ -5,7 +5,7 @@ import { choice, optional, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { PLATFORM_TOKEN_DEFAULTS } from '../../constants.js';
 import { EXIT } from '../exit-codes.js';
-import { platformSource } from '../platform-source.js';
+import { audienceHint, platformSource } from '../platform-source.js';
 import { decodeForDisplay, json, readKeyFile, readTokenArgument } from '../inputs.js';
 
 const HELP = `Usage: rfc7523 token --issuer URL [--client-id ID --key FILE] [options]
@@ -102,11 +102,17 @@ export const tokenCommand: Command = {
       ...(kid === undefined ? {} : { kid }),
     });
     const assertion = assertionArg === undefined ? await platform?.() : await readTokenArgument(io, assertionArg, 'assertion');
-    const token = await client.requestToken({
-      grant,
-      ...(scope === undefined ? {} : { scope }),
-      ...(assertion === undefined ? {} : { assertion }),
-    });
+    const token = await client
+      .requestToken({
+        grant,
+        ...(scope === undefined ? {} : { scope }),
+        ...(assertion === undefined ? {} : { assertion }),
+      })
+      .catch((err: unknown) => {
+        const hint = platform === undefined || assertion === undefined ? undefined : audienceHint(err, assertion, issuer);
+        if (hint !== undefined) io.err(hint);
+        throw err;
+      });
     const decoded = decodeForDisplay(token.accessToken);
     if (args.values.raw === true) {
       io.out(token.accessToken);
