@@ -2,7 +2,9 @@
 // on one Redis, on a 3-master Redis Cluster, and on a master with one replica without and with the
 // durability option (waitForReplicas: 1, i.e. SET then WAIT 1 in one pipeline). One call at a time
 // and 64 in flight. Every redis-server runs on a free loopback port in a temporary directory and is
-// stopped by its own pid. Skipped, with a message, when redis-server or redis-cli is not on PATH.
+// stopped by its own pid. Then the token endpoint (engine in-process, handleTokenRequest with ES256
+// client assertions minted beforehand, 64 in flight) per topology, beside the in-memory store.
+// Skipped, with a message, when redis-server or redis-cli is not on PATH.
 //
 //   node bench/run.mjs --only=redisScale          # optional section: not part of the default run
 import { spawn } from 'node:child_process';
@@ -11,7 +13,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CLIENT_CREDENTIALS_GRANT_TYPE, createAuthorizationServer, JWT_BEARER_CLIENT_ASSERTION_TYPE } from '@rfc7523/core';
 import { createRedisReplayStore } from '@rfc7523/redis';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { findRedisServer } from './redis-server.mjs';
 
 const HOST = '127.0.0.1';
@@ -127,13 +131,61 @@ async function timeRemember(store, count, concurrency) {
   return { concurrency, calls: count, perSecond: Math.round(count / seconds), p50: r(percentile(latencies, 50)), p99: r(percentile(latencies, 99)), max: r(latencies[count - 1]) };
 }
 
-async function measure(label, target, options, count) {
+const ISSUER = 'https://as.bench.test';
+
+/** An ES256 client and `count` distinct client assertions signed by it (minted before any timing). */
+async function mintAssertions(count) {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'k1' };
+  const now = Math.floor(Date.now() / 1000);
+  const bodies = [];
+  for (let i = 0; i < count; i++) {
+    const assertion = await new SignJWT({ jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer('bench')
+      .setSubject('bench')
+      .setAudience(ISSUER)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(privateKey);
+    bodies.push(new URLSearchParams({ grant_type: CLIENT_CREDENTIALS_GRANT_TYPE, client_assertion_type: JWT_BEARER_CLIENT_ASSERTION_TYPE, client_assertion: assertion }).toString());
+  }
+  return { client: { client_id: 'bench', jwks: { keys: [jwk] }, scope: 'read' }, bodies };
+}
+
+/** Token requests per second through the engine with `replayStore` (undefined: in-memory), 64 in flight. */
+async function tokenRate(label, replayStore, minted) {
+  const server = await createAuthorizationServer({ issuer: ISSUER, clients: [minted.client], ...(replayStore ? { replayStore } : {}) });
+  const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+  const latencies = new Float64Array(minted.bodies.length);
+  let next = 0;
+  let failed = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < minted.bodies.length) {
+        const i = next++;
+        const t = process.hrtime.bigint();
+        const res = await server.handleTokenRequest({ method: 'POST', headers, body: minted.bodies[i] });
+        latencies[i] = Number(process.hrtime.bigint() - t) / 1e6;
+        if (res.status !== 200) failed++;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  latencies.sort();
+  const r = (x) => Math.round(x * 1000) / 1000;
+  return { label, requests: minted.bodies.length, perSecond: Math.round(minted.bodies.length / seconds), p50: r(percentile(latencies, 50)), p99: r(percentile(latencies, 99)), failed };
+}
+
+async function measure(label, target, options, count, tokens) {
   const handle = createRedisReplayStore(target, { commandTimeout: 5000, ...options });
   try {
     await handle.ready(20_000);
     await timeRemember(handle.store, Math.min(2000, count), 8); // JIT and connection warm-up
     const rows = [];
     for (const concurrency of [1, 64]) rows.push({ label, ...(await timeRemember(handle.store, count, concurrency)) });
+    tokens.push(await tokenRate(label, handle.store, await mintAssertions(tokens.requests)));
     return rows;
   } finally {
     await handle.close();
@@ -141,17 +193,20 @@ async function measure(label, target, options, count) {
 }
 
 /** Runs the section; resolves { skipped } when redis-server or redis-cli is absent. */
-export async function benchRedisScale({ count }) {
+export async function benchRedisScale({ count, requests }) {
   const binary = findRedisServer();
   if (binary === undefined) return { skipped: 'redis-server is not on PATH (Debian/Ubuntu: apt-get install redis-server)' };
   const cli = findRedisCli(binary);
   const started = [];
   const rows = [];
+  const tokens = Object.assign([], { requests });
   try {
+    await tokenRate('JIT warm-up', undefined, await mintAssertions(requests)); // discarded
+    tokens.push(await tokenRate('in-memory store (no Redis)', undefined, await mintAssertions(requests)));
     // One Redis.
     const single = await startServer(binary);
     started.push(single);
-    rows.push(...(await measure('one Redis', single.url, {}, count)));
+    rows.push(...(await measure('one Redis', single.url, {}, count, tokens)));
 
     // A 3-master Redis Cluster, no replicas.
     const nodes = [];
@@ -162,7 +217,7 @@ export async function benchRedisScale({ count }) {
     }
     await run(cli, ['--cluster', 'create', ...nodes.map((n) => `${HOST}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes']);
     await until('the cluster', async () => (await Promise.all(nodes.map((n) => ask(n.port, 'CLUSTER INFO')))).every((r) => r.includes('cluster_state:ok')));
-    rows.push(...(await measure('3-master Redis Cluster', { cluster: nodes.map((n) => n.url) }, {}, count)));
+    rows.push(...(await measure('3-master Redis Cluster', { cluster: nodes.map((n) => n.url) }, {}, count, tokens)));
 
     // A master and one replica: asynchronous replication, then SET + WAIT 1.
     const master = await startServer(binary);
@@ -170,9 +225,9 @@ export async function benchRedisScale({ count }) {
     const replica = await startServer(binary, ['--replicaof', HOST, String(master.port)]);
     started.push(replica);
     await until('the replica to sync', async () => /master_link_status:up/.test(await ask(replica.port, 'INFO replication')));
-    rows.push(...(await measure('master + 1 replica', master.url, {}, count)));
-    rows.push(...(await measure('master + 1 replica, waitForReplicas: 1', master.url, { waitForReplicas: 1, waitTimeout: 1000, commandTimeout: 5000 }, count)));
-    return { rows };
+    rows.push(...(await measure('master + 1 replica', master.url, {}, count, tokens)));
+    rows.push(...(await measure('master + 1 replica, waitForReplicas: 1', master.url, { waitForReplicas: 1, waitTimeout: 1000, commandTimeout: 5000 }, count, tokens)));
+    return { rows, tokens: [...tokens] };
   } catch (err) {
     if (/ENOENT/.test(String(err)) && String(err).includes('redis-cli')) return { skipped: `redis-cli is not on PATH next to ${binary} (apt-get install redis-tools)` };
     throw err;

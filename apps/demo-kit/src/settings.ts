@@ -19,8 +19,6 @@ export interface DemoSettings {
    * undefined (the in-memory store) when none is set.
    */
   redis: RedisTarget | undefined;
-  /** The same as {@link redis}; the older name, still read by the demo runner. */
-  redisUrl: RedisTarget | undefined;
 }
 
 /** Options of {@link demoSettings}. */
@@ -150,7 +148,6 @@ export async function demoSettings(
     port,
     host,
     redis,
-    redisUrl: redis,
     options: {
       issuer,
       ...trust,
