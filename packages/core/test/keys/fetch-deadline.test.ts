@@ -16,8 +16,13 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const TIMEOUT = 500;
-/** Milliseconds of slack over the timeout: generous, for a loaded machine. */
-const SLACK = 1000;
+/**
+ * Milliseconds of slack over the timeout. Not a performance bound: the defect held a request for 45–60 s,
+ * so a few seconds separate "deadline enforced" from "no deadline" by an order of magnitude, even on a
+ * loaded 2-core CI machine running other test files with forced GCs. The `reason: timeout` event and the
+ * server-side close are the behavioural checks.
+ */
+const SLACK = 4000;
 const COOLDOWN_SECONDS = 30;
 
 let key: TestKey;
@@ -80,7 +85,7 @@ async function eventually(condition: () => boolean, ms = 3000): Promise<void> {
 }
 
 describe('J10 the jwks_uri fetch deadline covers the whole response', () => {
-  it('J10 a body trickled a byte a second fails the request within timeout + 1 s, under forced GC', async () => {
+  it('J10 a body trickled a byte a second fails the request within seconds (the timeout, not 45-60 s), under forced GC', async () => {
     jwksServer.mode = 'trickle';
     const server = await serverWith();
     const token = await grant();
