@@ -16,6 +16,7 @@ import { Registry } from './registry.js';
 import { param, readForm } from './request/form.js';
 import type { PlainRequest } from './request/plain-request.js';
 import { parseScope } from './scope.js';
+import { EngineTelemetry } from './telemetry/engine-telemetry.js';
 
 /** R1, R2: `grant_type` present (RFC 6749 §4.4.2, RFC 7523 §2.1); empty counts as absent. */
 function requiredGrantType(params: ReadonlyMap<string, string>): string {
@@ -52,20 +53,22 @@ export class AuthorizationServer {
   readonly #jwtBearer: JwtBearerGrant;
   readonly #tokens: AccessTokens;
   readonly #emit: EventSink;
+  readonly #telemetry: EngineTelemetry;
 
   /** @internal Use {@link createAuthorizationServer}. */
   constructor(options: ReturnType<typeof validateServerOptions>, tokens: AccessTokens) {
     this.issuer = options.issuer;
     this.tokenEndpoint = options.tokenEndpoint;
     this.maxBodyLength = options.maxBodyLength;
-    this.#emit = safeSink(options.onEvent);
+    this.#telemetry = new EngineTelemetry(safeSink(options.onEvent), options.maxBodyLength);
+    this.#emit = this.#telemetry.sink;
     this.#tokens = tokens;
     this.#registry = new Registry(options.clients, options.trustedIssuers, options.maxAssertionLifetime, options.jwksFetch, options.now, this.#emit);
     const verifier = new AssertionVerifier({
       issuer: options.issuer,
       tokenEndpoint: options.tokenEndpoint,
       clockTolerance: options.clockTolerance,
-      replayStore: options.replayStore ?? new MemoryReplayStore({ now: options.now }),
+      replayStore: this.#telemetry.replayStore(options.replayStore ?? new MemoryReplayStore({ now: options.now })),
       now: options.now,
       emit: this.#emit,
     });
@@ -94,7 +97,11 @@ export class AuthorizationServer {
    * The token endpoint (RFC 6749 §3.2): checks the request in the order of rule R0, authenticates the
    * client, runs the grant and returns the RFC 6749 §5.1 body. Throws an OAuthError to refuse.
    */
-  async exchange(request: PlainRequest): Promise<TokenResponseBody> {
+  exchange(request: PlainRequest): Promise<TokenResponseBody> {
+    return this.#telemetry.tokenRequest(request, () => this.#exchange(request));
+  }
+
+  async #exchange(request: PlainRequest): Promise<TokenResponseBody> {
     const params = readForm(request, this.maxBodyLength);
     const grantType = requiredGrantType(params);
     const handler = this.#grants.get(grantType);
