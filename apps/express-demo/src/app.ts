@@ -5,7 +5,17 @@ import {
   type AuthorizationServer,
 } from '@rfc7523/express';
 import type { DemoApp } from '@rfc7523/demo-kit';
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
+
+/**
+ * The app's own last resort: a bug (not an OAuth error, which oauthErrorHandler answered) is logged here
+ * and answered 500 with a generic JSON body, never with Express's HTML stack trace page.
+ */
+const internalError: ErrorRequestHandler = (err, _req, res, next) => {
+  if (res.headersSent) return next(err);
+  console.error('express-demo: unhandled error', err);
+  res.status(500).json({ error: 'server_error' });
+};
 
 /** The Express demo (docs/demo-interface.md): token endpoint, metadata, JWKS and one protected route. */
 export function expressDemo(server: AuthorizationServer): DemoApp {
@@ -20,5 +30,6 @@ export function expressDemo(server: AuthorizationServer): DemoApp {
     res.status(404).json({ error: 'not_found' });
   });
   app.use(oauthErrorHandler());
+  app.use(internalError);
   return { handler: app };
 }
