@@ -22,6 +22,8 @@ export default {
   moduleNameMapper: {
     '^@rfc7523/demo-kit$': '<rootDir>/apps/demo-kit/src/index.ts',
     '^@rfc7523/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    // Subpath entries (`@rfc7523/core/node`, `/constants`, `/validation`): each is one src file.
+    '^@rfc7523/([a-z-]+)/([a-z-]+)$': '<rootDir>/packages/$1/src/$2.ts',
     '^(express|koa|nest|fastify)-demo$': '<rootDir>/apps/$1-demo/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -26,7 +26,7 @@ const TOP_LEVEL = ['clients', 'trusted_issuers', 'access_token_lifetime', 'clock
  * silently weakens a policy. Throws a ConfigurationError naming `source` and the field.
  */
 export function parseTrustConfig(value: unknown, source = 'trust configuration'): TrustConfig {
-  const c = new Checker(source);
+  const c = new Checker({ source });
   const root = c.object(value, '(root)');
   c.onlyKnown(root, '', TOP_LEVEL);
   const config: TrustConfig = {
@@ -52,7 +52,7 @@ export function parseTrustConfig(value: unknown, source = 'trust configuration')
  * field, or the line and column of a JSON syntax error (1-based).
  */
 export async function loadTrustConfig(path: string): Promise<TrustConfig> {
-  const c = new Checker(path);
+  const c = new Checker({ source: path });
   let text: string;
   try {
     text = await readFile(path, 'utf8');

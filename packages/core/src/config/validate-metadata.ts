@@ -67,14 +67,14 @@ function checkKeys(c: Checker, entry: Record<string, unknown>, field: string): v
   const hasUri = entry.jwks_uri !== undefined;
   if (hasJwks === hasUri) c.fail(field, 'must have exactly one of "jwks" and "jwks_uri"');
   if (hasUri) {
-    c.keyUrl(entry.jwks_uri, `${field}.jwks_uri`);
+    c.httpsUrl(entry.jwks_uri, `${field}.jwks_uri`);
     return;
   }
   const jwks = c.object(entry.jwks, `${field}.jwks`) as Partial<PublicJwks>;
   c.onlyKnown(jwks as Record<string, unknown>, `${field}.jwks`, ['keys']);
-  if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) c.fail(`${field}.jwks.keys`, 'must be a non-empty array');
+  const keys = c.array(jwks.keys, `${field}.jwks.keys`, true) as JWK[];
   const kids = new Map<string, number>();
-  jwks.keys.forEach((key, i) => {
+  keys.forEach((key, i) => {
     const problem = publicJwkProblem(key);
     if (problem !== undefined) c.fail(`${field}.jwks.keys[${i}]`, problem);
     // A duplicate kid makes key selection ambiguous (RFC 7517 §4.5): one of the two keys would never be used.
@@ -141,16 +141,27 @@ export function validateTrustedIssuer(c: Checker, value: unknown, field: string)
   return entry as unknown as TrustedIssuerMetadata;
 }
 
+/** Validates a list with `entry`, and that no two entries share `key` (a repeat is named at its second place). */
+function uniqueList<T>(
+  c: Checker,
+  value: unknown,
+  field: string,
+  entry: (c: Checker, value: unknown, field: string) => T,
+  key: keyof T & string,
+  repeated: string,
+): T[] {
+  const seen = new Set<unknown>();
+  return c.array(value, field).map((item, i) => {
+    const valid = entry(c, item, `${field}[${i}]`);
+    if (seen.has(valid[key])) c.fail(`${field}[${i}].${key}`, repeated);
+    seen.add(valid[key]);
+    return valid;
+  });
+}
+
 /** Validates the client list: each entry, and no client_id twice. */
 export function validateClients(c: Checker, value: unknown, field: string): ClientMetadata[] {
-  if (!Array.isArray(value)) c.fail(field, 'must be an array');
-  const seen = new Set<string>();
-  return value.map((item, i) => {
-    const client = validateClient(c, item, `${field}[${i}]`);
-    if (seen.has(client.client_id)) c.fail(`${field}[${i}].client_id`, 'is registered twice');
-    seen.add(client.client_id);
-    return client;
-  });
+  return uniqueList(c, value, field, validateClient, 'client_id', 'is registered twice');
 }
 
 /** Grant types the engine itself serves (RFC 6749 §4.4, RFC 7523 §2.1). */
@@ -190,12 +201,5 @@ export function checkDistinctIssuers(
 
 /** Validates the trusted-issuer list: each entry, and no issuer twice. */
 export function validateTrustedIssuers(c: Checker, value: unknown, field: string): TrustedIssuerMetadata[] {
-  if (!Array.isArray(value)) c.fail(field, 'must be an array');
-  const seen = new Set<string>();
-  return value.map((item, i) => {
-    const issuer = validateTrustedIssuer(c, item, `${field}[${i}]`);
-    if (seen.has(issuer.issuer)) c.fail(`${field}[${i}].issuer`, 'is listed twice');
-    seen.add(issuer.issuer);
-    return issuer;
-  });
+  return uniqueList(c, value, field, validateTrustedIssuer, 'issuer', 'is listed twice');
 }

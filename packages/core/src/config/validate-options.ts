@@ -1,4 +1,4 @@
-import { Checker, isLoopback } from './checks.js';
+import { Checker } from './checks.js';
 import {
   BUILT_IN_GRANT_TYPES,
   checkDistinctIssuers,
@@ -46,42 +46,25 @@ const OPTION_NAMES = [
 const everyOptionListed: Exclude<keyof AuthorizationServerOptions, (typeof OPTION_NAMES)[number]> extends never ? true : never = true;
 void everyOptionListed;
 
-function serverUrl(c: Checker, value: unknown, field: string): string {
-  const text = c.string(value, field);
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return c.fail(field, 'must be an absolute URL');
-  }
-  if (url.search !== '' || url.hash !== '') c.fail(field, 'must have no query or fragment (RFC 8414 §2)');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    c.fail(field, 'must be an https URL (http only on a loopback address)');
-  }
-  return text;
-}
-
+/** A whole number of milliseconds up to an hour (the `jwksFetch` timings), or the default. */
 function milliseconds(c: Checker, value: unknown, field: string, fallback: number): number {
-  return value === undefined ? fallback : c.wholeNumber(value, field, 0, 3_600_000, 'milliseconds');
+  return c.milliseconds(value, field, 0, 3_600_000, fallback);
 }
 
 /** Validates `createAuthorizationServer` options once; throws a ConfigurationError naming the option. */
 export function validateServerOptions(options: AuthorizationServerOptions): ResolvedOptions {
   const c = new Checker();
-  const o = c.object(options, 'options') as Partial<AuthorizationServerOptions>;
   // A typo (`clokTolerance`) would otherwise silently keep the default.
-  c.onlyKnown(o as Record<string, unknown>, '', OPTION_NAMES);
-  const issuer = serverUrl(c, o.issuer, 'issuer');
+  const o = c.options(options, OPTION_NAMES) as Partial<AuthorizationServerOptions>;
+  const issuer = c.httpsUrl(o.issuer, 'issuer', 'nothing');
   const base = issuer.replace(/\/+$/, '');
   const seconds = (field: 'accessTokenLifetime' | 'clockTolerance' | 'maxAssertionLifetime', min: number, max: number) =>
-    o[field] === undefined ? DEFAULTS[field] : c.seconds(o[field], field, min, max);
+    c.seconds(o[field], field, min, max, DEFAULTS[field]);
   const bytes = (field: 'maxAssertionLength' | 'maxBodyLength') =>
-    o[field] === undefined ? DEFAULTS[field] : c.wholeNumber(o[field], field, 1024, 1_048_576, 'bytes');
+    c.wholeNumber(o[field], field, 1024, 1_048_576, 'bytes', DEFAULTS[field]);
   if (o.replayStore !== undefined && typeof o.replayStore?.remember !== 'function') {
     c.fail('replayStore', 'must have a remember(key, expiresAt) method');
   }
-  if (o.onEvent !== undefined && typeof o.onEvent !== 'function') c.fail('onEvent', 'must be a function');
-  if (o.now !== undefined && typeof o.now !== 'function') c.fail('now', 'must be a function returning milliseconds');
   if (o.grants !== undefined) {
     for (const [name, handler] of Object.entries(c.object(o.grants, 'grants'))) {
       if (typeof (handler as { handle?: unknown })?.handle !== 'function') c.fail(`grants.${name}`, 'must have a handle(context) method');
@@ -91,12 +74,12 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
   c.onlyKnown(fetchOptions, 'jwksFetch', ['timeout', 'cooldown', 'cacheMaxAge', 'maxBytes']);
   const resolved: ResolvedOptions = {
     issuer,
-    tokenEndpoint: o.tokenEndpoint === undefined ? `${base}/token` : serverUrl(c, o.tokenEndpoint, 'tokenEndpoint'),
-    jwksUri: o.jwksUri === undefined ? `${base}/jwks` : serverUrl(c, o.jwksUri, 'jwksUri'),
+    tokenEndpoint: o.tokenEndpoint === undefined ? `${base}/token` : c.httpsUrl(o.tokenEndpoint, 'tokenEndpoint', 'nothing'),
+    jwksUri: o.jwksUri === undefined ? `${base}/jwks` : c.httpsUrl(o.jwksUri, 'jwksUri', 'nothing'),
     clients: o.clients === undefined ? [] : validateClients(c, o.clients, 'clients'),
     trustedIssuers: o.trustedIssuers === undefined ? [] : validateTrustedIssuers(c, o.trustedIssuers, 'trustedIssuers'),
     signingKey: o.signingKey,
-    accessTokenAudience: o.accessTokenAudience === undefined ? issuer : c.string(o.accessTokenAudience, 'accessTokenAudience'),
+    accessTokenAudience: c.string(o.accessTokenAudience, 'accessTokenAudience', issuer),
     accessTokenLifetime: seconds('accessTokenLifetime', 1, MAX_ACCESS_TOKEN_LIFETIME),
     clockTolerance: seconds('clockTolerance', 0, MAX_CLOCK_TOLERANCE),
     maxAssertionLifetime: seconds('maxAssertionLifetime', 1, MAX_CONFIGURABLE_LIFETIME),
@@ -107,14 +90,11 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
       timeout: milliseconds(c, fetchOptions.timeout, 'jwksFetch.timeout', REMOTE_KEY_SET_DEFAULTS.timeout),
       cooldown: milliseconds(c, fetchOptions.cooldown, 'jwksFetch.cooldown', REMOTE_KEY_SET_DEFAULTS.cooldown),
       cacheMaxAge: milliseconds(c, fetchOptions.cacheMaxAge, 'jwksFetch.cacheMaxAge', REMOTE_KEY_SET_DEFAULTS.cacheMaxAge),
-      maxBytes:
-        fetchOptions.maxBytes === undefined
-          ? REMOTE_KEY_SET_DEFAULTS.maxBytes
-          : c.wholeNumber(fetchOptions.maxBytes, 'jwksFetch.maxBytes', 1024, 16_777_216, 'bytes'),
+      maxBytes: c.wholeNumber(fetchOptions.maxBytes, 'jwksFetch.maxBytes', 1024, 16_777_216, 'bytes', REMOTE_KEY_SET_DEFAULTS.maxBytes),
     },
     grants: o.grants,
-    onEvent: o.onEvent,
-    now: o.now ?? Date.now,
+    onEvent: c.function<AuthorizationServerOptions['onEvent']>(o.onEvent, 'onEvent', undefined),
+    now: c.function(o.now, 'now', Date.now, 'must be a function returning milliseconds'),
   };
   checkDistinctIssuers(c, resolved.clients, 'clients', resolved.trustedIssuers, 'trustedIssuers');
   checkGrantTypes(c, resolved.clients, 'clients', [...BUILT_IN_GRANT_TYPES, ...Object.keys(o.grants ?? {})]);
