@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@rfc7523/core';
+import { Checker } from '@rfc7523/core/validation';
 import {
   MAX_REDIS_TIMEOUT,
   REDIS_REPLAY_STORE_DEFAULTS,
@@ -69,77 +69,51 @@ const FORCED_CLUSTER_OPTIONS = ['enableOfflineQueue', 'clusterRetryStrategy', 'l
 /** Most replicas `waitForReplicas` may ask for. */
 const MAX_REPLICAS = 16;
 
-function object(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigurationError(field, 'must be an object');
-  return value as Record<string, unknown>;
-}
-
-function onlyKnown(value: Record<string, unknown>, known: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw new ConfigurationError(key, 'is not a known option');
-  }
-}
+/** The Redis store's options style: `"keyprefix" is not a known option`, `"commandTimeout" must be …`. */
+const c: Checker = new Checker({ keys: 'option' });
 
 function milliseconds(value: unknown, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_REDIS_TIMEOUT) {
-    throw new ConfigurationError(field, `must be a whole number of milliseconds from 1 to ${MAX_REDIS_TIMEOUT}`);
-  }
-  return value;
+  return c.milliseconds(value, field, 1, MAX_REDIS_TIMEOUT, fallback);
 }
 
 function common(o: Record<string, unknown>): Omit<ResolvedStoreOptions, 'client'> {
-  const keyPrefix = o.keyPrefix ?? REDIS_REPLAY_STORE_DEFAULTS.keyPrefix;
-  if (typeof keyPrefix !== 'string' || keyPrefix.length === 0) throw new ConfigurationError('keyPrefix', 'must be a non-empty string');
-  if (o.now !== undefined && typeof o.now !== 'function') throw new ConfigurationError('now', 'must be a function returning milliseconds');
+  const keyPrefix = c.string(o.keyPrefix, 'keyPrefix', REDIS_REPLAY_STORE_DEFAULTS.keyPrefix);
+  const now = c.function(o.now, 'now', Date.now, 'must be a function returning milliseconds');
   const commandTimeout = milliseconds(o.commandTimeout, 'commandTimeout', REDIS_REPLAY_STORE_DEFAULTS.commandTimeout);
-  const waitForReplicas = o.waitForReplicas ?? REDIS_REPLAY_STORE_DEFAULTS.waitForReplicas;
-  if (typeof waitForReplicas !== 'number' || !Number.isInteger(waitForReplicas) || waitForReplicas < 0 || waitForReplicas > MAX_REPLICAS) {
-    throw new ConfigurationError('waitForReplicas', `must be a whole number of replicas from 0 to ${MAX_REPLICAS}`);
-  }
-  if (o.waitTimeout !== undefined && waitForReplicas === 0) throw new ConfigurationError('waitTimeout', 'needs waitForReplicas of 1 or more');
+  const waitForReplicas = c.wholeNumber(o.waitForReplicas, 'waitForReplicas', 0, MAX_REPLICAS, 'replicas', REDIS_REPLAY_STORE_DEFAULTS.waitForReplicas);
+  if (o.waitTimeout !== undefined && waitForReplicas === 0) c.fail('waitTimeout', 'needs waitForReplicas of 1 or more');
   const waitTimeout = milliseconds(o.waitTimeout, 'waitTimeout', Math.max(1, Math.floor(commandTimeout / 2)));
   if (waitForReplicas > 0 && waitTimeout >= commandTimeout) {
-    throw new ConfigurationError('waitTimeout', `must be below commandTimeout (${commandTimeout} ms), or every wait would time out as a whole`);
+    c.fail('waitTimeout', `must be below commandTimeout (${commandTimeout} ms), or every wait would time out as a whole`);
   }
-  return { keyPrefix, commandTimeout, now: (o.now as (() => number) | undefined) ?? Date.now, waitForReplicas, waitTimeout };
+  return { keyPrefix, commandTimeout, now, waitForReplicas, waitTimeout };
 }
 
 const URL_PROBLEM = 'must be a redis:// or rediss:// URL';
 
 function redisUrl(value: unknown, field: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(typeof value === 'string' ? value : '');
-  } catch {
-    throw new ConfigurationError(field, URL_PROBLEM);
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new ConfigurationError(field, URL_PROBLEM);
-  if (parsed.hostname === '') throw new ConfigurationError(field, `${URL_PROBLEM} with a host`);
+  const parsed = c.url(value, field, URL_PROBLEM);
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') c.fail(field, URL_PROBLEM);
+  if (parsed.hostname === '') c.fail(field, `${URL_PROBLEM} with a host`);
   return parsed;
 }
 
 function port(text: string, field: string): number {
   const value = Number(text);
-  if (!/^\d{1,5}$/.test(text) || value < 1 || value > 65535) throw new ConfigurationError(field, 'must have a TCP port from 1 to 65535');
+  if (!/^\d{1,5}$/.test(text) || value < 1 || value > 65535) c.fail(field, 'must have a TCP port from 1 to 65535');
   return value;
 }
 
 function hostPort(value: unknown, field: string): HostPort {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const { host, port: p } = value as Record<string, unknown>;
-    if (typeof host !== 'string' || host === '') throw new ConfigurationError(`${field}.host`, 'must be a non-empty string');
-    if (typeof p !== 'number') throw new ConfigurationError(`${field}.port`, 'must be a TCP port number');
+    const { host: h, port: p } = value as Record<string, unknown>;
+    const host = c.string(h, `${field}.host`);
+    if (typeof p !== 'number') c.fail(`${field}.port`, 'must be a TCP port number');
     return { host, port: port(String(p), `${field}.port`) };
   }
   const match = typeof value === 'string' ? /^(\[[^\]]+\]|[^:\s]+):([^:]*)$/.exec(value) : null;
-  if (match === null) throw new ConfigurationError(field, 'must be "host:port"');
+  if (match === null) c.fail(field, 'must be "host:port"');
   return { host: match[1]!.replace(/^\[|\]$/g, ''), port: port(match[2]!, field) };
-}
-
-function nonEmptyArray(value: unknown, field: string): readonly unknown[] {
-  if (!Array.isArray(value) || value.length === 0) throw new ConfigurationError(field, 'must be a non-empty array');
-  return value;
 }
 
 /** Validates the connection target of `createRedisReplayStore`; throws a ConfigurationError naming the field. */
@@ -147,8 +121,8 @@ function target(value: unknown): ResolvedTarget {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const t = value as Record<string, unknown>;
     if ('cluster' in t) {
-      onlyKnown(t, ['cluster']);
-      const urls = nonEmptyArray(t.cluster, 'cluster').map((u, i) => redisUrl(u, `cluster[${i}]`));
+      c.onlyKnown(t, '', ['cluster']);
+      const urls = c.array(t.cluster, 'cluster', true).map((u, i) => redisUrl(u, `cluster[${i}]`));
       const first = urls[0]!;
       return {
         kind: 'cluster',
@@ -159,28 +133,36 @@ function target(value: unknown): ResolvedTarget {
       };
     }
     if ('sentinels' in t) {
-      onlyKnown(t, ['sentinels', 'name']);
-      const sentinels = nonEmptyArray(t.sentinels, 'sentinels').map((s, i) => hostPort(s, `sentinels[${i}]`));
-      if (typeof t.name !== 'string' || t.name.trim() === '') throw new ConfigurationError('name', 'must be the master group name the sentinels monitor');
+      c.onlyKnown(t, '', ['sentinels', 'name']);
+      const sentinels = c.array(t.sentinels, 'sentinels', true).map((s, i) => hostPort(s, `sentinels[${i}]`));
+      if (typeof t.name !== 'string' || t.name.trim() === '') c.fail('name', 'must be the master group name the sentinels monitor');
       return { kind: 'sentinel', sentinels, name: t.name };
     }
-    throw new ConfigurationError('url', `${URL_PROBLEM}, { cluster: [...] } or { sentinels: [...], name }`);
+    c.fail('url', `${URL_PROBLEM}, { cluster: [...] } or { sentinels: [...], name }`);
   }
   redisUrl(value, 'url');
   return { kind: 'url', url: value as string };
 }
 
+/** ioredis options passed through as given, except those the store sets itself (named as `field.key`). */
+function passThrough(value: unknown, field: string, forced: readonly string[]): Record<string, unknown> {
+  const options = value === undefined ? {} : c.object(value, field);
+  for (const key of forced) {
+    if (key in options) c.fail(`${field}.${key}`, 'is set by createRedisReplayStore and may not be given (see its documentation)');
+  }
+  return options;
+}
+
 /** Validates `new RedisReplayStore(options)` once; throws a ConfigurationError (a TypeError) naming the option. */
 export function validateStoreOptions(options: RedisReplayStoreOptions): ResolvedStoreOptions {
-  const o = object(options, 'options');
-  onlyKnown(o, STORE_FIELDS);
+  const o = c.options(options, STORE_FIELDS);
   const client = o.client as { set?: unknown; options?: { enableOfflineQueue?: unknown; maxRetriesPerRequest?: unknown } } | undefined;
   if (typeof client !== 'object' || client === null || typeof client.set !== 'function') {
-    throw new ConfigurationError('client', 'must be an ioredis Redis or Cluster client');
+    c.fail('client', 'must be an ioredis Redis or Cluster client');
   }
   // A standalone client that queues commands forever would pile up one command per request while Redis is down.
   if (client.options?.enableOfflineQueue !== false && client.options?.maxRetriesPerRequest === null) {
-    throw new ConfigurationError('client', 'must not queue commands forever: create it with enableOfflineQueue: false or a maxRetriesPerRequest');
+    c.fail('client', 'must not queue commands forever: create it with enableOfflineQueue: false or a maxRetriesPerRequest');
   }
   return Object.freeze({ client: o.client as RedisReplayClient, ...common(o) });
 }
@@ -188,29 +170,18 @@ export function validateStoreOptions(options: RedisReplayStoreOptions): Resolved
 /** Validates `createRedisReplayStore(target, options)` once; throws a ConfigurationError naming the option. */
 export function validateCreateOptions(where: RedisTarget | unknown, options: CreateRedisReplayStoreOptions | undefined): ResolvedCreateOptions {
   const resolvedTarget = target(where);
-  const o = options === undefined ? {} : object(options, 'options');
-  onlyKnown(o, CREATE_FIELDS);
-  if (o.onError !== undefined && typeof o.onError !== 'function') throw new ConfigurationError('onError', 'must be a function');
-  const redisOptions = o.redisOptions === undefined ? {} : object(o.redisOptions, 'redisOptions');
-  for (const key of FORCED_REDIS_OPTIONS) {
-    if (key in redisOptions) {
-      throw new ConfigurationError(`redisOptions.${key}`, 'is set by createRedisReplayStore and may not be given (see its documentation)');
-    }
-  }
-  const clusterOptions = o.clusterOptions === undefined ? {} : object(o.clusterOptions, 'clusterOptions');
-  if (o.clusterOptions !== undefined && resolvedTarget.kind !== 'cluster') throw new ConfigurationError('clusterOptions', 'applies to a { cluster: [...] } target only');
-  for (const key of FORCED_CLUSTER_OPTIONS) {
-    if (key in clusterOptions) {
-      throw new ConfigurationError(`clusterOptions.${key}`, 'is set by createRedisReplayStore and may not be given (see its documentation)');
-    }
-  }
+  const o = c.options(options === undefined ? {} : options, CREATE_FIELDS);
+  const onError = c.function<((error: Error) => void) | undefined>(o.onError, 'onError', undefined);
+  const redisOptions = passThrough(o.redisOptions, 'redisOptions', FORCED_REDIS_OPTIONS);
+  if (o.clusterOptions !== undefined && resolvedTarget.kind !== 'cluster') c.fail('clusterOptions', 'applies to a { cluster: [...] } target only');
+  const clusterOptions = passThrough(o.clusterOptions, 'clusterOptions', FORCED_CLUSTER_OPTIONS);
   return Object.freeze({
     ...common(o),
     target: resolvedTarget,
     clusterOptions: Object.freeze({ ...clusterOptions }),
     connectTimeout: milliseconds(o.connectTimeout, 'connectTimeout', REDIS_REPLAY_STORE_DEFAULTS.connectTimeout),
     maxReconnectDelay: milliseconds(o.maxReconnectDelay, 'maxReconnectDelay', REDIS_REPLAY_STORE_DEFAULTS.maxReconnectDelay),
-    onError: o.onError as ((error: Error) => void) | undefined,
+    onError,
     redisOptions: Object.freeze({ ...redisOptions }),
   });
 }
