@@ -2,6 +2,7 @@ import { createLocalJWKSet, type CryptoKey, type JSONWebKeySet, type JWK, type J
 import { publicJwkProblem } from './jwk-problem.js';
 import { readLimitedText } from './read-limited-body.js';
 import type { EventSink } from '../events.js';
+import { traceKeyFetch, type KeyFetchReport, type KeyFetchResult } from '../telemetry/key-fetch.js';
 
 /** Resolves the verification key for a JWS header from one registration's keys only (RFC 8725 §3.10). */
 export type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey>;
@@ -22,6 +23,27 @@ export interface RemoteKeySetOptions {
 export const REMOTE_KEY_SET_DEFAULTS = Object.freeze({ timeout: 5000, cooldown: 30_000, cacheMaxAge: 600_000, maxBytes: 512 * 1024 });
 
 type LocalSet = ReturnType<typeof createLocalJWKSet>;
+
+/** A key-set download that failed for a known cause (telemetry's key-fetch result). */
+class KeyFetchProblem extends Error {
+  constructor(
+    readonly result: KeyFetchResult,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The key-fetch result of a failure: a deadline, a known problem, a parse error, else the network. */
+function failureReport(err: unknown): KeyFetchReport {
+  if (err instanceof KeyFetchProblem) return { result: err.result, ...(err.status === undefined ? {} : { status: err.status }) };
+  const { name, message } = (err ?? {}) as { name?: unknown; message?: unknown };
+  if (name === 'TimeoutError') return { result: 'timeout' };
+  if (err instanceof SyntaxError) return { result: 'invalid' };
+  if (typeof message === 'string' && message.startsWith('body larger than')) return { result: 'too_large' };
+  return { result: 'network_error' };
+}
 
 /** Thrown when no key can be found; `unavailable` when the key set could never be fetched. */
 export class KeyNotFoundError extends Error {
@@ -106,8 +128,13 @@ export class RemoteKeySet {
     return this.#pending;
   }
 
-  async #fetch(): Promise<void> {
+  #fetch(): Promise<void> {
     this.#attemptedAt = this.#now();
+    return traceKeyFetch(this.#uri, () => this.#fetchOnce());
+  }
+
+  /** One download under one deadline; never rejects, reports how it ended. */
+  async #fetchOnce(): Promise<KeyFetchReport> {
     const { timeout } = this.#options;
     // One deadline over connect, headers and body. Our own timer holds the controller, so neither can be
     // garbage-collected before it fires: a signal handed only to fetch can be (nodejs/node#55428,
@@ -122,17 +149,19 @@ export class RemoteKeySet {
       }, timeout);
     });
     try {
-      const text = await Promise.race([this.#download(controller.signal), deadline]);
+      const { text, status } = await Promise.race([this.#download(controller.signal), deadline]);
       const body = JSON.parse(text) as JSONWebKeySet;
-      if (typeof body !== 'object' || body === null || !Array.isArray(body.keys)) throw new Error('not a JWK Set');
+      if (typeof body !== 'object' || body === null || !Array.isArray(body.keys)) throw new KeyFetchProblem('invalid', 'not a JWK Set');
       this.#local = localKeySet(body.keys);
       this.#fetchedAt = this.#now();
       this.#emit({ type: 'keys.fetched', uri: this.#uri, keys: body.keys.length });
+      return { result: 'ok', status, keys: body.keys.length };
     } catch (err) {
       // Duck-typed: fetch's abort errors are DOMExceptions, not always `instanceof Error` across realms.
       const { name, message } = (err ?? {}) as { name?: unknown; message?: unknown };
       const reason = name === 'TimeoutError' ? 'timeout' : typeof message === 'string' ? message : 'failed';
       this.#emit({ type: 'keys.fetch_failed', uri: this.#uri, reason });
+      return failureReport(err);
     } finally {
       clearTimeout(timer);
       // Ends a download the deadline abandoned; a no-op after a complete one.
@@ -141,7 +170,7 @@ export class RemoteKeySet {
   }
 
   /** GET the key set and read its body, both under `signal`. */
-  async #download(signal: AbortSignal): Promise<string> {
+  async #download(signal: AbortSignal): Promise<{ text: string; status: number }> {
     const response = await fetch(this.#uri, {
       headers: { accept: 'application/json, application/jwk-set+json' },
       redirect: 'error',
@@ -149,8 +178,8 @@ export class RemoteKeySet {
     });
     if (!response.ok) {
       await response.body?.cancel().catch(() => {});
-      throw new Error(`HTTP ${response.status}`);
+      throw new KeyFetchProblem('http_error', `HTTP ${response.status}`, response.status);
     }
-    return readLimitedText(response, this.#options.maxBytes, signal);
+    return { text: await readLimitedText(response, this.#options.maxBytes, signal), status: response.status };
   }
 }
