@@ -3,7 +3,6 @@
  * exporters: one span per token request, attributes from the engine's events, and metric points whose
  * attribute values all come from fixed sets whatever the requests carry.
  */
-import { randomUUID } from 'node:crypto';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { JWT_BEARER_GRANT_TYPE, OAuthError, type AuthorizationServer, type ReplayStore } from '@rfc7523/core';
 import { installOtel, total, type OtelHarness } from '../../../../test/support/otel.js';
