@@ -34,3 +34,27 @@ export const PLATFORM_TOKEN_DEFAULTS = Object.freeze({
   /** Milliseconds the GitHub Actions ID-token request may take before it is abandoned. */
   timeout: 10_000,
 });
+
+/** `typ` of a DPoP proof (RFC 9449 §4.2). */
+export const DPOP_PROOF_TYP = 'dpop+jwt';
+
+/** `grant_type` of OAuth 2.0 Token Exchange (RFC 8693 §2.1), leg 1 of ID-JAG. */
+export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** Token type URI of an Identity Assertion JWT Authorization Grant (draft-ietf-oauth-identity-assertion-authz-grant §4.3, §10). */
+export const ID_JAG_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id-jag';
+
+/** Token type URI of an OpenID Connect ID Token (RFC 8693 §3): the usual `subject_token_type` of leg 1. */
+export const ID_TOKEN_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
+
+/** Token type URI of a SAML 2.0 assertion (RFC 8693 §3), the other subject token an IdP must accept. */
+export const SAML2_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:saml2';
+
+/** Token type URI of a refresh token (RFC 8693 §3), which an IdP MAY accept as the subject token. */
+export const REFRESH_TOKEN_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
+
+/** `typ` of an ID-JAG (draft-ietf-oauth-identity-assertion-authz-grant §3.1). */
+export const ID_JAG_TYP = 'oauth-id-jag+jwt';
+
+/** RAS metadata value naming the ID-JAG profile in `authorization_grant_profiles_supported` (draft §7.2). */
+export const ID_JAG_GRANT_PROFILE = 'urn:ietf:params:oauth:grant-profile:id-jag';

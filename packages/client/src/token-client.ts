@@ -1,9 +1,13 @@
 import { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_CLIENT_ASSERTION_TYPE, JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
 import { clientAssertionSigner, type ClientAssertionOptions } from './client-assertion.js';
-import { MAX_ASSERTION_LIFETIME, TOKEN_CLIENT_DEFAULTS } from './constants.js';
+import { ID_JAG_TOKEN_TYPE, ID_TOKEN_TOKEN_TYPE, MAX_ASSERTION_LIFETIME, TOKEN_CLIENT_DEFAULTS, TOKEN_EXCHANGE_GRANT_TYPE } from './constants.js';
 import { discoverMetadata, type ServerMetadata } from './discovery.js';
+import { DpopSession, isDpopKey, type DpopKey, type DpopKeyInput } from './dpop.js';
+import { TokenResponseError } from './errors.js';
+import { readIdJagResponse, type IdJagResponse } from './id-jag-response.js';
 import { badOption, optionalFunction, optionsObject, requiredString, scopeTokens, serverUrl, wholeNumber } from './lib/checks.js';
-import { fetchJson, type FetchFunction } from './lib/http.js';
+import { fetchJson, isObject, type FetchFunction, type JsonAnswer } from './lib/http.js';
+import { resourceList } from './lib/resource.js';
 import { TokenCache } from './lib/token-cache.js';
 import type { SigningAlgorithm, SigningKeyInput } from './signing-key.js';
 import { readTokenResponse, type AccessToken } from './token-response.js';
@@ -46,6 +50,27 @@ export interface TokenClientOptions {
   fetch?: FetchFunction;
   /** Clock, milliseconds since the epoch. Default `Date.now`. For tests. */
   now?: () => number;
+  /**
+   * DPoP (RFC 9449): `true` signs a proof for every token request with an ES256 key generated once per
+   * client (non-extractable); `{ key }` uses that key (a {@link DpopKey} or any {@link DpopKeyInput}).
+   * On a 400 `use_dpop_nonce` with a `DPoP-Nonce` header the request is retried once with the nonce
+   * (§8); the latest nonce per origin is remembered. Default off (Bearer tokens).
+   */
+  dpop?: boolean | { key: DpopKey | DpopKeyInput };
+}
+
+/** Leg 1 of ID-JAG: what to exchange at the enterprise IdP (RFC 8693 §2.1, draft-ietf-oauth-identity-assertion-authz-grant §4.3). */
+export interface IdJagRequest {
+  /** `subject_token`: the user's identity assertion, usually the ID Token the IdP issued to this client. Required. */
+  subjectToken: string;
+  /** `subject_token_type`. Default `urn:ietf:params:oauth:token-type:id_token`. */
+  subjectTokenType?: string;
+  /** `audience`: the resource authorization server's issuer identifier (RFC 8414). Required. */
+  audience: string;
+  /** `resource` (RFC 8707 §2): the resource server(s) the token is for. Default none. */
+  resource?: string | readonly string[];
+  /** `scope` (RFC 6749 §3.3), space-separated or a list. Default none. */
+  scope?: string | readonly string[];
 }
 
 /** What to ask the token endpoint for. */
@@ -54,6 +79,8 @@ export interface TokenRequest {
   grant?: GrantName | typeof JWT_BEARER_GRANT_TYPE;
   /** Scope (RFC 6749 §3.3), space-separated or a list; order does not matter. Default none: the server's default set. */
   scope?: string | readonly string[];
+  /** `resource` (RFC 8707 §2): absolute URI(s) of the resource server(s) the token is for. Default none. */
+  resource?: string | readonly string[];
 }
 
 const KNOWN = [
@@ -70,6 +97,7 @@ const KNOWN = [
   'timeout',
   'fetch',
   'now',
+  'dpop',
 ];
 
 /**
@@ -92,6 +120,7 @@ export class TokenClient {
   readonly #fetch: FetchFunction;
   readonly #now: () => number;
   readonly #cache: TokenCache;
+  readonly #dpop: DpopSession | undefined;
   #metadata: Promise<ServerMetadata> | undefined;
 
   /** Validates the options (a TypeError names the wrong one). Makes no request. */
@@ -125,6 +154,19 @@ export class TokenClient {
     this.#timeout = wholeNumber(o.timeout, 'timeout', TOKEN_CLIENT_DEFAULTS.timeout, 1, 600_000, 'milliseconds');
     this.#fetch = optionalFunction<FetchFunction>(o.fetch, 'fetch', (input, init) => globalThis.fetch(input, init));
     this.#cache = new TokenCache(this.#now, skew * 1000);
+    if (o.dpop === undefined || o.dpop === false) this.#dpop = undefined;
+    else if (o.dpop === true) this.#dpop = new DpopSession(undefined, this.#now);
+    else {
+      const d = optionsObject(o.dpop, '"dpop"');
+      for (const name of Object.keys(d)) if (name !== 'key') badOption(`dpop.${name}`, 'is not a known option');
+      if (d.key === undefined) badOption('dpop.key', 'is required in { key } (or pass dpop: true to generate one)');
+      this.#dpop = new DpopSession(isDpopKey(d.key) ? d.key : (d.key as DpopKeyInput), this.#now);
+    }
+  }
+
+  /** The DPoP key (RFC 9449 §2), generated on the first call when none was given; undefined without `dpop`. */
+  async dpopKey(): Promise<DpopKey | undefined> {
+    return this.#dpop?.key();
   }
 
   /**
@@ -133,21 +175,77 @@ export class TokenClient {
    * request takes its assertion from the `grantAssertion` option.
    */
   async getToken(request: TokenRequest = {}): Promise<AccessToken> {
-    const { grant, scope } = this.#resolve(request);
+    const { grant, scope, resource } = this.#resolve(request);
     if (grant === JWT_BEARER_GRANT_TYPE && this.#grantAssertion === undefined) {
       badOption('grantAssertion', 'is required to get jwt-bearer tokens with getToken (or pass the assertion to requestToken)');
     }
-    return this.#cache.get(`${grant} ${scope.join(' ')}`, () => this.#request(grant, scope, undefined));
+    return this.#cache.get(cacheKey(grant, scope, resource), () => this.#request(grant, scope, resource, undefined));
   }
 
   /** One token request, never cached: for a jwt-bearer grant, `assertion` is used, else the `grantAssertion` option. */
   async requestToken(request: TokenRequest & { assertion?: string } = {}): Promise<AccessToken> {
-    const { grant, scope } = this.#resolve(request);
+    const { grant, scope, resource } = this.#resolve(request);
     const assertion = request.assertion === undefined ? undefined : requiredString(request.assertion, 'assertion');
     if (grant === JWT_BEARER_GRANT_TYPE && assertion === undefined && this.#grantAssertion === undefined) {
       badOption('assertion', 'is required for a jwt-bearer request when there is no "grantAssertion" option');
     }
-    return this.#request(grant, scope, assertion);
+    return this.#request(grant, scope, resource, assertion);
+  }
+
+  /**
+   * Leg 1 of ID-JAG (draft-ietf-oauth-identity-assertion-authz-grant §4.3): RFC 8693 token exchange at
+   * this client's token endpoint — the enterprise IdP's — for an ID-JAG, with private_key_jwt client
+   * authentication and, with `dpop`, a proof so that the IdP binds the ID-JAG (`cnf.jkt`, §9.8.1.1).
+   * Never cached. The answer is checked strictly (see {@link readIdJagResponse}).
+   */
+  async requestIdJag(request: IdJagRequest): Promise<IdJagResponse> {
+    const r = optionsObject(request, 'ID-JAG request');
+    for (const name of Object.keys(r)) if (!['subjectToken', 'subjectTokenType', 'audience', 'resource', 'scope'].includes(name)) badOption(name, 'is not a known option');
+    if (this.#signClientAssertion === undefined) badOption('key', 'and "clientId" are required for the token exchange: the IdP authenticates the client (private_key_jwt)');
+    const body = new URLSearchParams({
+      grant_type: TOKEN_EXCHANGE_GRANT_TYPE,
+      requested_token_type: ID_JAG_TOKEN_TYPE,
+      audience: requiredString(r.audience, 'audience'),
+    });
+    for (const resource of resourceList(r.resource, 'resource')) body.append('resource', resource);
+    const scope = scopeTokens(r.scope, 'scope');
+    if (scope.length > 0) body.set('scope', scope.join(' '));
+    body.set('subject_token', requiredString(r.subjectToken, 'subjectToken'));
+    body.set('subject_token_type', r.subjectTokenType === undefined ? ID_TOKEN_TOKEN_TYPE : requiredString(r.subjectTokenType, 'subjectTokenType'));
+    const answer = await this.#post(body);
+    return readIdJagResponse(answer, this.#now(), (await this.#dpop?.key())?.thumbprint);
+  }
+
+  /**
+   * Calls a resource server with a token from {@link getToken} (for `request`): `Authorization: DPoP …`
+   * plus a `DPoP` proof carrying `ath` (RFC 9449 §7.1) when the token is DPoP-bound, else
+   * `Authorization: Bearer …` (RFC 6750 §2.1). A 401 whose `WWW-Authenticate` says
+   * `use_dpop_nonce` with a `DPoP-Nonce` header is retried once with the nonce (RFC 9449 §9). Returns the
+   * response as `fetch` does; `init.body` must be re-sendable (a string, bytes or URLSearchParams).
+   */
+  async fetch(url: string, init: RequestInit = {}, request: TokenRequest = {}): Promise<Response> {
+    const token = await this.getToken(request);
+    const method = (init.method ?? 'GET').toUpperCase();
+    const bound = token.tokenType.toLowerCase() === 'dpop';
+    const dpop = this.#dpop;
+    if (bound && dpop === undefined) throw new TokenResponseError('the server issued a DPoP token to a client without a DPoP key', 200);
+    const send = async (): Promise<Response> => {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `${bound ? 'DPoP' : 'Bearer'} ${token.accessToken}`);
+      if (bound) headers.set('dpop', await dpop!.proof(method, url, token.accessToken));
+      return this.#fetch(url, { ...init, method, headers });
+    };
+    let response = await send();
+    if (bound) {
+      const nonce = dpop!.remember(url, response.headers) || response.headers.has('dpop-nonce');
+      const challenge = response.headers.get('www-authenticate') ?? '';
+      if (response.status === 401 && nonce && /^\s*dpop\b/i.test(challenge) && /error\s*=\s*"?use_dpop_nonce"?/i.test(challenge)) {
+        await response.body?.cancel().catch(() => undefined);
+        response = await send();
+        dpop!.remember(url, response.headers);
+      }
+    }
+    return response;
   }
 
   /** Forgets the cached token of `request` (e.g. after a resource server answered 401), or every token. */
@@ -156,8 +254,8 @@ export class TokenClient {
       this.#cache.delete();
       return;
     }
-    const { grant, scope } = this.#resolve(request);
-    this.#cache.delete(`${grant} ${scope.join(' ')}`);
+    const { grant, scope, resource } = this.#resolve(request);
+    this.#cache.delete(cacheKey(grant, scope, resource));
   }
 
   /** The issuer's RFC 8414 metadata, fetched once (a failure is retried on the next call). Needs `issuer`. */
@@ -175,7 +273,7 @@ export class TokenClient {
     return this.#tokenEndpoint ?? (await this.metadata()).token_endpoint;
   }
 
-  #resolve(request: TokenRequest): { grant: string; scope: string[] } {
+  #resolve(request: TokenRequest): { grant: string; scope: string[]; resource: string[] } {
     const r = optionsObject(request, 'token request');
     const name = r.grant ?? (this.#signClientAssertion === undefined ? 'jwt-bearer' : 'client_credentials');
     let grant: string;
@@ -185,11 +283,10 @@ export class TokenClient {
     if (grant === CLIENT_CREDENTIALS_GRANT_TYPE && this.#signClientAssertion === undefined) {
       badOption('key', 'and "clientId" are required for client_credentials (private_key_jwt)');
     }
-    return { grant, scope: scopeTokens(r.scope, 'scope') };
+    return { grant, scope: scopeTokens(r.scope, 'scope'), resource: resourceList(r.resource, 'resource') };
   }
 
-  async #request(grant: string, scope: readonly string[], assertion: string | undefined): Promise<AccessToken> {
-    const endpoint = await this.tokenEndpoint();
+  async #request(grant: string, scope: readonly string[], resource: readonly string[], assertion: string | undefined): Promise<AccessToken> {
     const body = new URLSearchParams({ grant_type: grant });
     if (grant === JWT_BEARER_GRANT_TYPE) {
       const value = assertion ?? (await this.#grantAssertion!());
@@ -197,18 +294,42 @@ export class TokenClient {
       body.set('assertion', value);
     }
     if (scope.length > 0) body.set('scope', scope.join(' '));
-    if (this.#signClientAssertion !== undefined) {
-      // client_id is optional with an assertion (RFC 7521 §4.2) but some servers look the client up by it.
-      body.set('client_id', this.clientId!);
-      body.set('client_assertion_type', JWT_BEARER_CLIENT_ASSERTION_TYPE);
-      body.set('client_assertion', await this.#signClientAssertion());
-    }
-    const init = {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: body.toString(),
-    };
-    const answer = await fetchJson(this.#fetch, endpoint, init, this.#timeout);
+    for (const value of resource) body.append('resource', value);
+    const answer = await this.#post(body);
     return readTokenResponse(answer, this.#now());
   }
+
+  /**
+   * POSTs `params` to the token endpoint, with a fresh client assertion and, with DPoP, a fresh proof
+   * each time; retries once on 400 `use_dpop_nonce` with a `DPoP-Nonce` header (RFC 9449 §8).
+   */
+  async #post(params: URLSearchParams): Promise<JsonAnswer> {
+    const endpoint = await this.tokenEndpoint();
+    const send = async (): Promise<JsonAnswer> => {
+      const body = new URLSearchParams(params);
+      if (this.#signClientAssertion !== undefined) {
+        // client_id is optional with an assertion (RFC 7521 §4.2) but some servers look the client up by it.
+        body.set('client_id', this.clientId!);
+        body.set('client_assertion_type', JWT_BEARER_CLIENT_ASSERTION_TYPE);
+        body.set('client_assertion', await this.#signClientAssertion());
+      }
+      const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+      if (this.#dpop !== undefined) headers.dpop = await this.#dpop.proof('POST', endpoint);
+      return fetchJson(this.#fetch, endpoint, { method: 'POST', headers, body: body.toString() }, this.#timeout);
+    };
+    let answer = await send();
+    if (this.#dpop !== undefined) {
+      const nonce = this.#dpop.remember(endpoint, answer.headers) || answer.headers.has('dpop-nonce');
+      if (answer.status === 400 && nonce && isObject(answer.json) && answer.json.error === 'use_dpop_nonce') {
+        answer = await send();
+        this.#dpop.remember(endpoint, answer.headers);
+      }
+    }
+    return answer;
+  }
+}
+
+/** The cache key of a token request: grant, sorted scope, sorted resources. */
+function cacheKey(grant: string, scope: readonly string[], resource: readonly string[]): string {
+  return `${grant} ${scope.join(' ')} ${resource.join(' ')}`;
 }
