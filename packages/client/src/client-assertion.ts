@@ -1,5 +1,5 @@
 import { CLIENT_ASSERTION_TYP, DEFAULT_ASSERTION_LIFETIME, MAX_ASSERTION_LIFETIME } from './constants.js';
-import { badOption, optionalFunction, optionsObject, requiredString, wholeNumber } from './lib/checks.js';
+import { optionalFunction, optionsObject, requiredString, typHeader, wholeNumber } from './lib/checks.js';
 import { signAssertion, type AssertionTemplate } from './lib/sign-assertion.js';
 import { checkSigningKey, importCheckedKey, type SigningAlgorithm, type SigningKeyInput } from './signing-key.js';
 
@@ -34,13 +34,11 @@ const KNOWN = ['clientId', 'issuer', 'key', 'alg', 'kid', 'lifetime', 'typ', 'no
  * request with it.
  */
 export function clientAssertionSigner(options: ClientAssertionOptions): () => Promise<string> {
-  const o = optionsObject(options, 'client assertion');
-  for (const name of Object.keys(o)) if (!KNOWN.includes(name)) badOption(name, 'is not a known option');
+  const o = optionsObject(options, 'client assertion', KNOWN);
   const clientId = requiredString(o.clientId, 'clientId');
   const issuer = requiredString(o.issuer, 'issuer');
   const lifetime = wholeNumber(o.lifetime, 'lifetime', DEFAULT_ASSERTION_LIFETIME, 1, MAX_ASSERTION_LIFETIME, 'seconds');
-  if (o.typ !== undefined && o.typ !== null && (typeof o.typ !== 'string' || o.typ.length === 0)) badOption('typ', 'must be a non-empty string or null');
-  const typ = o.typ === undefined ? CLIENT_ASSERTION_TYP : ((o.typ as string | null) ?? undefined);
+  const typ = typHeader(o.typ, CLIENT_ASSERTION_TYP);
   const now = optionalFunction<() => number>(o.now, 'now', Date.now);
   const checked = checkSigningKey(o.key, o.alg, o.kid);
   let template: Promise<AssertionTemplate> | undefined;

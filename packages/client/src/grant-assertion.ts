@@ -1,5 +1,5 @@
 import { DEFAULT_ASSERTION_LIFETIME, MAX_ASSERTION_LIFETIME } from './constants.js';
-import { badOption, optionalFunction, optionsObject, requiredString, scopeTokens, wholeNumber } from './lib/checks.js';
+import { badOption, optionalFunction, optionsObject, requiredString, scopeTokens, typHeader, wholeNumber } from './lib/checks.js';
 import { signAssertion, type AssertionTemplate } from './lib/sign-assertion.js';
 import { importSigningKey, type SigningAlgorithm, type SigningKeyInput } from './signing-key.js';
 
@@ -45,8 +45,7 @@ const REGISTERED = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'];
  * Throws a TypeError naming the option when an option is wrong.
  */
 export async function createGrantAssertion(options: GrantAssertionOptions): Promise<string> {
-  const o = optionsObject(options, 'createGrantAssertion');
-  for (const name of Object.keys(o)) if (!KNOWN.includes(name)) badOption(name, 'is not a known option');
+  const o = optionsObject(options, 'createGrantAssertion', KNOWN);
   const issuer = requiredString(o.issuer, 'issuer');
   const subject = requiredString(o.subject, 'subject');
   const audience = Array.isArray(o.audience)
@@ -57,12 +56,12 @@ export async function createGrantAssertion(options: GrantAssertionOptions): Prom
   const extra = o.claims === undefined ? {} : optionsObject(o.claims, '"claims"');
   for (const name of REGISTERED) if (name in extra) badOption('claims', `must not set "${name}"; use the option that sets it`);
   const lifetime = wholeNumber(o.lifetime, 'lifetime', DEFAULT_ASSERTION_LIFETIME, 1, MAX_ASSERTION_LIFETIME, 'seconds');
-  if (o.typ !== undefined && o.typ !== null && (typeof o.typ !== 'string' || o.typ.length === 0)) badOption('typ', 'must be a non-empty string or null');
-  if (typeof o.typ === 'string' && /client-authentication\+jwt$/i.test(o.typ)) badOption('typ', 'must not be client-authentication+jwt on a grant (rule J12)');
+  const typ = typHeader(o.typ, 'JWT');
+  if (typ !== undefined && /client-authentication\+jwt$/i.test(typ)) badOption('typ', 'must not be client-authentication+jwt on a grant (rule J12)');
   const now = optionalFunction<() => number>(o.now, 'now', Date.now);
   const template: AssertionTemplate = {
     signingKey: await importSigningKey(o.key, o.alg, o.kid),
-    typ: o.typ === undefined ? 'JWT' : ((o.typ as string | null) ?? undefined),
+    typ,
     lifetime,
     now,
   };

@@ -1,6 +1,6 @@
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
-import { ASSERTION_ALGORITHMS, type AssertionAlgorithm } from '@rfc7523/core';
+import { ASSERTION_ALGORITHMS, type AssertionAlgorithm } from '@rfc7523/core/constants';
 import { badOption } from './lib/checks.js';
 
 /**

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { CLIENT_ASSERTION_TYP, createClientAssertion } from '@rfc7523/client';
+import { ConfigurationError } from '@rfc7523/core/validation';
 import { decode, FakeClock, ISSUER, makeKey, type TestKey } from './support/fixtures.js';
 
 const clock = new FakeClock();
@@ -128,6 +129,16 @@ describe('createClientAssertion: options are checked, naming the option', () => 
     const error = await createClientAssertion({ ...base(), ...change } as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toContain(message);
+  });
+
+  it('a bad option is a ConfigurationError of the core validation kit, carrying the option as its field', async () => {
+    const error = await createClientAssertion({ ...base(), lifetime: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({ name: 'ConfigurationError', field: 'lifetime' });
+  });
+
+  it('options that are not an object are refused, naming the call', async () => {
+    await expect(createClientAssertion('c' as never)).rejects.toThrow(new TypeError('"client assertion" options must be an object'));
   });
 
   it('a public JWK is refused as key', async () => {

@@ -1,6 +1,6 @@
 import { PLATFORM_TOKEN_DEFAULTS } from '../constants.js';
 import { PlatformTokenError, type PlatformName } from '../errors.js';
-import { badOption, optionsObject, requiredString, wholeNumber } from '../lib/checks.js';
+import { optionsObject, requiredString, wholeNumber } from '../lib/checks.js';
 import { readFileLimited, TooLargeError } from '../lib/read-limited.js';
 import { platformJwt, type PlatformTokenSource } from './platform-token.js';
 
@@ -24,8 +24,7 @@ export interface KubernetesTokenOptions {
 }
 
 function tokenFromFile(platform: PlatformName, options: unknown, what: string, defaultPath: string | undefined): PlatformTokenSource {
-  const o = optionsObject(options, what);
-  for (const name of Object.keys(o)) if (name !== 'path' && name !== 'maxBytes') badOption(name, 'is not a known option');
+  const o = optionsObject(options, what, ['path', 'maxBytes']);
   const path = requiredString(o.path ?? defaultPath, 'path');
   const maxBytes = wholeNumber(o.maxBytes, 'maxBytes', PLATFORM_TOKEN_DEFAULTS.maxBytes, 64, 1_048_576, 'bytes');
   return async () => {

@@ -41,8 +41,7 @@ const KNOWN = ['audience', 'env', 'fetch', 'timeout', 'maxBytes'];
  * PlatformTokenError names it and the `permissions: id-token: write` setting that provides it.
  */
 export function githubActionsToken(options: GithubActionsTokenOptions): PlatformTokenSource {
-  const o = optionsObject(options, 'githubActionsToken');
-  for (const name of Object.keys(o)) if (!KNOWN.includes(name)) badOption(name, 'is not a known option');
+  const o = optionsObject(options, 'githubActionsToken', KNOWN);
   const audience = requiredString(o.audience, 'audience');
   const env = (o.env ?? process.env) as PlatformEnvironment;
   if (typeof env !== 'object' || env === null) badOption('env', 'must be an object');

@@ -22,8 +22,7 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * not set, a PlatformTokenError names it and the `id_tokens:` entry that provides it.
  */
 export function gitlabToken(options: GitlabTokenOptions = {}): PlatformTokenSource {
-  const o = optionsObject(options, 'gitlabToken');
-  for (const name of Object.keys(o)) if (name !== 'variable' && name !== 'env') badOption(name, 'is not a known option');
+  const o = optionsObject(options, 'gitlabToken', ['variable', 'env']);
   const variable = o.variable ?? PLATFORM_TOKEN_DEFAULTS.gitlabVariable;
   if (typeof variable !== 'string' || !VARIABLE_NAME.test(variable)) badOption('variable', 'must be a CI/CD variable name (letters, digits, _)');
   const env = (o.env ?? process.env) as PlatformEnvironment;

@@ -133,7 +133,7 @@ export class Checker {
     const text = this.string(value, field);
     const url = this.url(text, field);
     if (allowed === 'nothing' && (url.search !== '' || url.hash !== '')) this.fail(field, 'must have no query or fragment (RFC 8414 §2)');
-    if (allowed === 'query' && url.hash !== '') this.fail(field, 'must have no fragment (RFC 6749 §3.1.2)');
+    if (allowed === 'query' && url.hash !== '') this.fail(field, 'must have no fragment (RFC 6749 §3.2)');
     if (!isSecureUrl(url)) this.fail(field, 'must be an https URL (http only for 127.0.0.1, ::1 or localhost)');
     return text;
   }
