@@ -1,4 +1,4 @@
-import { JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
+import { JWT_BEARER_GRANT_TYPE } from '@rfc7523/core/constants';
 import { generateDpopKey, type DpopKey, type DpopKeyInput } from './dpop.js';
 import type { IdJagResponse } from './id-jag-response.js';
 import { badOption, optionsObject } from './lib/checks.js';

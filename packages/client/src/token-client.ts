@@ -1,4 +1,4 @@
-import { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_CLIENT_ASSERTION_TYPE, JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
+import { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_CLIENT_ASSERTION_TYPE, JWT_BEARER_GRANT_TYPE } from '@rfc7523/core/constants';
 import { clientAssertionSigner, type ClientAssertionOptions } from './client-assertion.js';
 import { ID_JAG_TOKEN_TYPE, ID_TOKEN_TOKEN_TYPE, MAX_ASSERTION_LIFETIME, TOKEN_CLIENT_DEFAULTS, TOKEN_EXCHANGE_GRANT_TYPE } from './constants.js';
 import { discoverMetadata, type ServerMetadata } from './discovery.js';
