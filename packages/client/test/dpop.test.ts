@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { webcrypto } from 'node:crypto';
-import { base64url, calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, exportJWK, generateKeyPair, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { base64url, calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, exportJWK, generateKeyPair, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { createDpopProof, generateDpopKey, importDpopKey, TokenClient, TokenRequestError, type DpopKey } from '@rfc7523/client';
 import { FakeClock, makeKey, type TestKey } from './support/fixtures.js';
 
