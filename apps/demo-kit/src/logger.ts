@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import { ConfigurationError } from '@rfc7523/core';
 
@@ -6,7 +7,7 @@ export type { Logger } from 'pino';
 const LEVELS: readonly LevelWithSilent[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 /** Fields of a JSON log line that the human-readable form shows in its own way or not at all. */
-const SHOWN_APART = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'name']);
+const SHOWN_APART = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'name', 'trace_flags']);
 
 const COLOUR: Record<string, string> = { trace: '90', debug: '90', info: '32', warn: '33', error: '31', fatal: '35' };
 
@@ -29,6 +30,17 @@ export function formatLogLine(line: string, colour = false): string {
     .map(([key, value]) => `${key}=${typeof value === 'string' && !/[\s"=]/.test(value) ? value : JSON.stringify(value)}`);
   const head = colour && COLOUR[level] ? `\x1b[${COLOUR[level]}m${label}\x1b[0m` : label;
   return `${time} ${head} ${String(entry.msg ?? '')}${fields.length ? ' ' + fields.join(' ') : ''}\n`;
+}
+
+/**
+ * `trace_id`, `span_id` and `trace_flags` of the active OpenTelemetry span (W3C Trace Context §3.2, the
+ * field names of OpenTelemetry's pino instrumentation), so a log line finds its trace; none when no
+ * span is active (always, unless an `OTEL_*` variable turned the SDK on: docs/operations.md).
+ */
+export function traceFields(): Record<string, string> {
+  const context = trace.getActiveSpan()?.spanContext();
+  if (context === undefined || !isSpanContextValid(context)) return {};
+  return { trace_id: context.traceId, span_id: context.spanId, trace_flags: context.traceFlags.toString(16).padStart(2, '0') };
 }
 
 /** A stream that writes each JSON line through {@link formatLogLine} to `target`. */
@@ -71,6 +83,7 @@ export function demoLogger(options: DemoLoggerOptions): Logger {
       base: { name: options.name, pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      mixin: traceFields,
     },
     pino.multistream(
       [

@@ -6,6 +6,7 @@ import { replayStoreFor } from './replay-store.js';
 import { replayStoreReadiness, withHealth, type Readiness, type ReadinessCheck } from './health.js';
 import { serverTimeouts, type ServerTimeouts } from './server-timeouts.js';
 import { drainServer, shutdownTimeout } from './shutdown.js';
+import { startTelemetry, type DemoTelemetry } from './telemetry.js';
 
 /** What a demo app gives the runner: its request listener and how to shut it down. */
 export interface DemoApp {
@@ -29,6 +30,8 @@ export interface RunningDemo {
   replayStore: 'redis' | 'memory';
   /** Its time limits (`REQUEST_TIMEOUT`, `HEADERS_TIMEOUT`), milliseconds. */
   timeouts: ServerTimeouts;
+  /** The Prometheus scrape URL when `OTEL_METRICS_EXPORTER` includes `prometheus` (docs/operations.md). */
+  metricsUrl?: string;
   /** `SHUTDOWN_TIMEOUT` in milliseconds (default 10000): how long {@link shutdown} waits for requests in flight. */
   shutdownTimeout: number;
   /** What `GET /readyz` answers, without HTTP: whether the replay store answers now. */
@@ -69,7 +72,10 @@ export async function runDemo(
   let authorizationServer: AuthorizationServer;
   let app: DemoApp | undefined;
   let server: Server;
+  let telemetry: DemoTelemetry | undefined;
   try {
+    // OpenTelemetry SDK only when an OTEL_* variable asks for it (docs/operations.md).
+    telemetry = await startTelemetry(env);
     authorizationServer = await createAuthorizationServer({
       ...settings.options,
       ...(replay === undefined ? {} : { replayStore: replay.store }),
@@ -81,7 +87,7 @@ export async function runDemo(
       if (draining) res.setHeader('connection', 'close');
       handler(req, res);
     };
-    server = createServer(timeouts, withHealth(listener, { readiness, draining: () => draining }));
+    server = createServer(timeouts, withHealth(telemetry?.traceRequests(listener) ?? listener, { readiness, draining: () => draining }));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(settings.port, settings.host, () => {
@@ -93,6 +99,7 @@ export async function runDemo(
     // Start-up failed: release what was already started (the Redis client would keep the process alive).
     await app?.close?.();
     await replay?.close();
+    await telemetry?.shutdown();
     throw err;
   }
   const started = app; // a const, so the closures below see it as defined
@@ -105,6 +112,7 @@ export async function runDemo(
       const drained = await drainServer(server, timeout);
       await started.close?.();
       await replay?.close();
+      await telemetry?.shutdown();
       return drained;
     })());
   return {
@@ -112,6 +120,7 @@ export async function runDemo(
     authorizationServer,
     server,
     replayStore: replay === undefined ? 'memory' : 'redis',
+    ...(telemetry?.metricsUrl === undefined ? {} : { metricsUrl: telemetry.metricsUrl }),
     timeouts,
     shutdownTimeout: drainTimeout,
     readiness: () => (draining ? Promise.resolve({ ready: false, reason: 'shutting down' }) : readiness()),
