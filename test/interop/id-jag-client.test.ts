@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import {
   calculateJwkThumbprint,
   createLocalJWKSet,
@@ -22,7 +21,7 @@ import {
   TokenResponseError,
 } from '@rfc7523/client';
 import { startTestIdp, TOKEN_EXCHANGE, ID_TOKEN_TYPE, type TestIdp } from '../support/idp/test-idp.js';
-import { sendJson, startLoopbackServer, type LoopbackServer } from '../support/platforms/loopback-server.js';
+import { startStubAs, type StubAs } from './support/stub-as.js';
 
 interface Key {
   privateJwk: JWK;
@@ -31,37 +30,6 @@ interface Key {
 async function key(kid: string): Promise<Key> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   return { privateJwk: { ...(await exportJWK(privateKey)), kid }, publicJwk: { ...(await exportJWK(publicKey)), kid } };
-}
-
-/** A stand-in resource AS (the real ID-JAG support comes later): RFC 8414 metadata and a token endpoint that records each request and answers a token. */
-interface StubAs {
-  issuer: string;
-  tokenEndpoint: string;
-  requests: { form: URLSearchParams; headers: IncomingMessage['headers'] }[];
-  close(): Promise<void>;
-}
-async function startStubAs(): Promise<StubAs> {
-  const requests: StubAs['requests'] = [];
-  let issuer = '';
-  const server: LoopbackServer = await startLoopbackServer(async (req, res, url) => {
-    if (url.pathname === '/.well-known/oauth-authorization-server/as') {
-      sendJson(res, 200, { issuer, token_endpoint: `${issuer}/oauth/token`, grant_types_supported: [JWT_BEARER_GRANT_TYPE] });
-      return;
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const form = new URLSearchParams(Buffer.concat(chunks).toString());
-    requests.push({ form, headers: req.headers });
-    const bound = typeof req.headers.dpop === 'string';
-    sendJson(res, 200, {
-      access_token: `at-${requests.length}`,
-      token_type: bound ? 'DPoP' : 'Bearer',
-      expires_in: 600,
-      ...(form.get('scope') === null ? {} : { scope: form.get('scope') }),
-    });
-  });
-  issuer = `${server.origin}/as`;
-  return { issuer, tokenEndpoint: `${issuer}/oauth/token`, requests, close: () => server.close() };
 }
 
 const RESOURCE = 'https://mcp.example.com/mcp';

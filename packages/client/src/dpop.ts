@@ -219,6 +219,30 @@ export class DpopSession {
     });
   }
 
+  /**
+   * Sends one API request with `Authorization: DPoP <token>` and a proof carrying `ath` (RFC 9449 §7.1);
+   * on a 401 whose `WWW-Authenticate` is a DPoP challenge with `error="use_dpop_nonce"` and a
+   * `DPoP-Nonce` header, sends it once more with the nonce (§9).
+   */
+  async fetchResource(fetch: (url: string, init: RequestInit) => Promise<Response>, url: string, init: RequestInit, accessToken: string): Promise<Response> {
+    const method = (init.method ?? 'GET').toUpperCase();
+    const send = async (): Promise<Response> => {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `DPoP ${accessToken}`);
+      headers.set('dpop', await this.proof(method, url, accessToken));
+      return fetch(url, { ...init, method, headers });
+    };
+    let response = await send();
+    const nonce = this.remember(url, response.headers) || response.headers.has('dpop-nonce');
+    const challenge = response.headers.get('www-authenticate') ?? '';
+    if (response.status === 401 && nonce && /^\s*dpop\b/i.test(challenge) && /error\s*=\s*"?use_dpop_nonce"?/i.test(challenge)) {
+      await response.body?.cancel().catch(() => undefined);
+      response = await send();
+      this.remember(url, response.headers);
+    }
+    return response;
+  }
+
   /** Remembers the `DPoP-Nonce` of an answer from `url`, if any; says whether it is a new one. */
   remember(url: string, headers: Headers): boolean {
     const nonce = headers.get('dpop-nonce');

@@ -225,27 +225,13 @@ export class TokenClient {
    */
   async fetch(url: string, init: RequestInit = {}, request: TokenRequest = {}): Promise<Response> {
     const token = await this.getToken(request);
-    const method = (init.method ?? 'GET').toUpperCase();
-    const bound = token.tokenType.toLowerCase() === 'dpop';
-    const dpop = this.#dpop;
-    if (bound && dpop === undefined) throw new TokenResponseError('the server issued a DPoP token to a client without a DPoP key', 200);
-    const send = async (): Promise<Response> => {
-      const headers = new Headers(init.headers);
-      headers.set('authorization', `${bound ? 'DPoP' : 'Bearer'} ${token.accessToken}`);
-      if (bound) headers.set('dpop', await dpop!.proof(method, url, token.accessToken));
-      return this.#fetch(url, { ...init, method, headers });
-    };
-    let response = await send();
-    if (bound) {
-      const nonce = dpop!.remember(url, response.headers) || response.headers.has('dpop-nonce');
-      const challenge = response.headers.get('www-authenticate') ?? '';
-      if (response.status === 401 && nonce && /^\s*dpop\b/i.test(challenge) && /error\s*=\s*"?use_dpop_nonce"?/i.test(challenge)) {
-        await response.body?.cancel().catch(() => undefined);
-        response = await send();
-        dpop!.remember(url, response.headers);
-      }
+    if (token.tokenType.toLowerCase() === 'dpop') {
+      if (this.#dpop === undefined) throw new TokenResponseError('the server issued a DPoP token to a client without a DPoP key', 200);
+      return this.#dpop.fetchResource(this.#fetch, url, init, token.accessToken);
     }
-    return response;
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${token.accessToken}`);
+    return this.#fetch(url, { ...init, headers });
   }
 
   /** Forgets the cached token of `request` (e.g. after a resource server answered 401), or every token. */

@@ -4,7 +4,9 @@ import { ClientError, TokenRequestError } from '../errors.js';
 import { parseCommandArgs, UsageError } from './args.js';
 import type { Command } from './command.js';
 import { assertClientCommand, assertGrantCommand } from './commands/assert.js';
+import { callCommand } from './commands/call.js';
 import { explainCommand } from './commands/explain.js';
+import { ID_JAG_HELP, idJagExchangeCommand, idJagRequestCommand } from './commands/id-jag.js';
 import { keygenCommand } from './commands/keygen.js';
 import { tokenCommand } from './commands/token.js';
 import { EXIT } from './exit-codes.js';
@@ -12,7 +14,16 @@ import { json } from './inputs.js';
 import type { CliIo } from './io.js';
 
 /** Every command, in the order `rfc7523 --help` lists them. */
-export const COMMANDS: readonly Command[] = [keygenCommand, assertClientCommand, assertGrantCommand, tokenCommand, explainCommand];
+export const COMMANDS: readonly Command[] = [
+  keygenCommand,
+  assertClientCommand,
+  assertGrantCommand,
+  tokenCommand,
+  idJagRequestCommand,
+  idJagExchangeCommand,
+  callCommand,
+  explainCommand,
+];
 
 const ASSERT_HELP = `Usage: rfc7523 assert client|grant [options]
 
@@ -47,6 +58,12 @@ function pick(argv: readonly string[]): { command?: Command; rest: readonly stri
     if (sub !== undefined) return { command: sub, rest: argv.slice(2) };
     if (second === undefined || second === '--help' || second === '-h') return { help: ASSERT_HELP, rest: [] };
     throw new UsageError(`unknown assertion kind ${JSON.stringify(second)}: use "assert client" or "assert grant"`);
+  }
+  if (first === 'id-jag') {
+    const sub = COMMANDS.find((c) => c.name === `id-jag ${second}`);
+    if (sub !== undefined) return { command: sub, rest: argv.slice(2) };
+    if (second === undefined || second === '--help' || second === '-h') return { help: ID_JAG_HELP, rest: [] };
+    throw new UsageError(`unknown id-jag step ${JSON.stringify(second)}: use "id-jag request" or "id-jag exchange"`);
   }
   const command = COMMANDS.find((c) => c.name === first);
   if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(first)}${suggestion(first ?? '')}`);

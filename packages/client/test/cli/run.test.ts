@@ -14,7 +14,7 @@ describe('rfc7523 (no command, help, version)', () => {
   it('lists every command on --help and exits 0', async () => {
     const io = fakeIo();
     expect(await runCli(['--help'], io)).toBe(0);
-    for (const name of ['keygen', 'assert client', 'assert grant', 'token', 'explain']) expect(io.output).toContain(name);
+    for (const name of ['keygen', 'assert client', 'assert grant', 'token', 'id-jag request', 'id-jag exchange', 'call', 'explain']) expect(io.output).toContain(name);
   });
 
   it('prints the same list with no command, exiting 2', async () => {
@@ -23,7 +23,7 @@ describe('rfc7523 (no command, help, version)', () => {
     expect(io.output).toContain('Usage: rfc7523 <command>');
   });
 
-  it.each([['keygen'], ['assert', 'client'], ['assert', 'grant'], ['token'], ['explain']])('%s %s --help shows its usage and exits 0', async (...words) => {
+  it.each([['keygen'], ['assert', 'client'], ['assert', 'grant'], ['token'], ['id-jag', 'request'], ['id-jag', 'exchange'], ['call'], ['explain']])('%s %s --help shows its usage and exits 0', async (...words) => {
     const command = words.filter(Boolean);
     const io = fakeIo();
     expect(await runCli([...command, '--help'], io)).toBe(0);
@@ -186,7 +186,7 @@ describe('rfc7523: messages that help', () => {
   it.each([
     ['tokn', 'did you mean "token"?'],
     ['asert', 'did you mean "assert"?'],
-    ['frobnicate', 'the commands are keygen, assert, token, explain'],
+    ['frobnicate', 'the commands are keygen, assert, token, id-jag, call, explain'],
   ])('an unknown command %s suggests the real ones', async (word, hint) => {
     const io = fakeIo();
     expect(await runCli([word], io)).toBe(2);

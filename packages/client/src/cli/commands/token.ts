@@ -7,6 +7,7 @@ import { PLATFORM_TOKEN_DEFAULTS } from '../../constants.js';
 import { EXIT } from '../exit-codes.js';
 import { audienceHint, platformSource } from '../platform-source.js';
 import { decodeForDisplay, json, readKeyFile, readTokenArgument } from '../inputs.js';
+import { DPOP_HELP, DPOP_OPTIONS, dpopKeyOption } from '../dpop-options.js';
 
 const HELP = `Usage: rfc7523 token --issuer URL [--client-id ID --key FILE] [options]
 
@@ -24,6 +25,9 @@ RFC 8414 metadata (/.well-known/oauth-authorization-server) unless --token-endpo
     rfc7523 token --issuer URL --from gitlab [--token-variable NAME]      (id_tokens: in .gitlab-ci.yml)
     rfc7523 token --issuer URL --from kubernetes [--token-file PATH]      (projected serviceAccountToken)
     rfc7523 token --issuer URL --from file --token-file PATH
+  a DPoP-bound token (RFC 9449), keeping the key for API calls:
+    rfc7523 token --issuer URL --client-id ID --key FILE --dpop-key-out dpop.key.json
+    rfc7523 call https://api.example.com/items --token @token.txt --dpop-key dpop.key.json
 
 Options:
   --issuer URL          the authorization server's issuer identifier (https, or http on loopback)
@@ -39,9 +43,11 @@ Options:
   --token-file PATH     kubernetes: the projected token                 default ${PLATFORM_TOKEN_DEFAULTS.kubernetesPath}
                         file: the file holding the JWT (required)
   --scope SCOPE         space-separated scope to ask for        default the server's default set
+  --resource URI        the resource server the token is for (RFC 8707); repeatable   default none
+${DPOP_HELP}
   --raw                 print only the access token, for TOKEN=$(rfc7523 token …)
-  --json                print { token_response, header?, claims? } (or { error, error_description,
-                        status } when refused)
+  --json                print { token_response, header?, claims?, dpop_jkt? } (or { error,
+                        error_description, status } when refused)
   -h, --help            show this help
 
 GitHub Actions: reads ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN and asks for
@@ -70,7 +76,9 @@ export const tokenCommand: Command = {
     'token-variable': { type: 'string' },
     'token-file': { type: 'string' },
     scope: { type: 'string' },
+    resource: { type: 'string', multiple: true },
     raw: { type: 'boolean' },
+    ...DPOP_OPTIONS,
   },
   async run(args, io) {
     const issuer = optional(args, 'issuer');
@@ -93,6 +101,8 @@ export const tokenCommand: Command = {
     if (grant === 'client_credentials' && assertionArg !== undefined) throw new UsageError('--assertion goes with --grant jwt-bearer');
     if (grant === 'client_credentials' && keyFile === undefined) throw new UsageError('client_credentials needs --client-id and --key');
     const scope = optional(args, 'scope');
+    const resource = args.values.resource as string[] | undefined;
+    const dpopKey = await dpopKeyOption(args, io);
 
     const client = new TokenClient({
       ...(issuer === undefined ? {} : { issuer }),
@@ -100,12 +110,14 @@ export const tokenCommand: Command = {
       ...(clientId === undefined ? {} : { clientId, key: await readKeyFile(io, keyFile!, kid) }),
       ...(alg === undefined ? {} : { alg }),
       ...(kid === undefined ? {} : { kid }),
+      ...(dpopKey === undefined ? {} : { dpop: { key: dpopKey } }),
     });
     const assertion = assertionArg === undefined ? await platform?.() : await readTokenArgument(io, assertionArg, 'assertion');
     const token = await client
       .requestToken({
         grant,
         ...(scope === undefined ? {} : { scope }),
+        ...(resource === undefined ? {} : { resource }),
         ...(assertion === undefined ? {} : { assertion }),
       })
       .catch((err: unknown) => {
@@ -116,13 +128,15 @@ export const tokenCommand: Command = {
     const decoded = decodeForDisplay(token.accessToken);
     if (args.values.raw === true) {
       io.out(token.accessToken);
+      if (dpopKey !== undefined) io.err(`dpop_jkt ${dpopKey.thumbprint}`);
     } else if (args.values.json === true) {
-      io.out(json({ token_response: token.body, ...decoded }));
+      io.out(json({ token_response: token.body, ...decoded, ...(dpopKey === undefined ? {} : { dpop_jkt: dpopKey.thumbprint }) }));
     } else {
       io.out(`token_type    ${token.tokenType}`);
       io.out(`expires_in    ${token.expiresIn ?? '(not sent)'}`);
       io.out(`scope         ${token.scope ?? '(not sent)'}`);
       io.out(`access_token  ${token.accessToken}`);
+      if (dpopKey !== undefined) io.out(`dpop_jkt      ${dpopKey.thumbprint}${token.tokenType.toLowerCase() === 'dpop' ? '' : '   (the server did not bind the token: token_type is not DPoP)'}`);
       if (decoded === undefined) {
         io.out('(the access token is not a JWT: opaque to the client)');
       } else {
