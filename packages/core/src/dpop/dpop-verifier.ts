@@ -77,7 +77,7 @@ export class DpopVerifier {
 
   /** Verifies the `DPoP` header values of one request (see verifyDpopProof). */
   verify(values: DpopHeaderValues, request: DpopRequestContext): Promise<DpopVerification> {
-    return verifyDpopProof(values, { ...this.#policy, ...request });
+    return verifyDpopProof(values, { ...request, ...this.#policy });
   }
 
   /** The token-endpoint error for a refusal (RFC 9449 §5): 400 `invalid_dpop_proof`, `use_dpop_nonce` or `invalid_grant`. */

@@ -1,6 +1,7 @@
-import { calculateJwkThumbprint, compactVerify, importJWK, type CryptoKey, type JWK } from 'jose';
+import { importJWK, type CryptoKey, type JWK } from 'jose';
 import { TemporarilyUnavailableError } from '../errors.js';
 import { decodeJwt, JwtDecodeError, type DecodedJwt } from '../jwt/decode.js';
+import { verifySignature } from '../jwt/verify-signature.js';
 import { publicJwkProblem } from '../keys/jwk-problem.js';
 import type { ReplayStore } from '../replay/replay-store.js';
 import { accessTokenHash } from './access-token-hash.js';
@@ -8,6 +9,7 @@ import { DPOP_SIGNING_ALG_VALUES_SUPPORTED, essentialJwk, jwkFitsAlgorithm } fro
 import type { DpopReasonCode, DpopRefusal } from './dpop-errors.js';
 import type { DpopNonceSource } from './dpop-nonces.js';
 import { dpopReplayKey } from './dpop-replay-key.js';
+import { jwkThumbprint } from './jwk-thumbprint.js';
 import { normaliseHtu } from './htu.js';
 
 /** Defaults of {@link VerifyDpopProofOptions}. */
@@ -107,9 +109,10 @@ function singleProof(values: DpopHeaderValues): string | DpopReasonCode {
  * Verifies a DPoP proof JWT (RFC 9449 §4.3) for one request: exactly one `DPoP` value; a compact JWS
  * with no repeated members and no `crit`; `typ` exactly `dpop+jwt`; an accepted asymmetric `alg` (never
  * `none` or HMAC); a `jwk` header holding a public RSA (≥ 2048 bits), EC or Ed25519 key of that `alg`
- * and no private member; a signature that verifies with it (jose); `jti` a non-empty string of at most
- * `maxJtiLength`; `htm` equal to the method; `htu` equal to the request URL (normaliseHtu); `iat` in
- * [now − maxAge − clockTolerance, now + clockTolerance]; `ath` equal to the hash of `accessToken` when
+ * and no private member; a signature that verifies with it (key imported by jose, verified by the
+ * engine's verifySignature over node:crypto, which also refuses a signature of the wrong length); `jti`
+ * a non-empty string of at most `maxJtiLength`; `htm` equal to the method; `htu` equal to the request
+ * URL (normaliseHtu); `iat` in [now − maxAge − clockTolerance, now + clockTolerance]; `ath` equal to the hash of `accessToken` when
  * one is given; the server `nonce` when one is required; the key's thumbprint equal to `expectedJkt`
  * when given; and a `jti` not seen before for this key (ReplayStore, key `d…`, kept until
  * iat + maxAge + clockTolerance). Cheap checks come first, the signature next, the replay store last,
@@ -178,22 +181,21 @@ export async function verifyDpopProof(values: DpopHeaderValues, options: VerifyD
     if (ath !== accessTokenHash(options.accessToken)) return refuse('dpop_ath', 'ath is not the hash of the access token', 'ath');
   }
 
-  // 4. The key: its thumbprint, the binding, then the signature.
-  let jkt: string;
+  // 4. The key: its thumbprint, the signature, then the binding.
+  const jkt = jwkThumbprint(jwk as JWK);
   let key: CryptoKey;
   try {
-    jkt = await calculateJwkThumbprint(jwk as JWK, 'sha256');
     key = await importProofKey(jwk as JWK, jkt, alg);
   } catch (err) {
     return refuse('dpop_jwk', `jwk cannot be imported: ${err instanceof Error ? err.message : 'failed'}`, 'jwk');
   }
+  if (!(await verifySignature(alg, key, decoded.signingInput, decoded.signature))) {
+    return refuse('dpop_signature', 'the proof signature does not verify with its jwk');
+  }
+  // After the signature: a valid proof with another key is a binding failure (invalid_grant at the
+  // token endpoint for a bound ID-JAG), an invalid one stays invalid_dpop_proof.
   if (options.expectedJkt !== undefined && jkt !== options.expectedJkt) {
     return refuse('dpop_jkt_mismatch', 'the proof key thumbprint is not the bound cnf.jkt', 'jwk');
-  }
-  try {
-    await compactVerify(proof, key, { algorithms: [alg] });
-  } catch {
-    return refuse('dpop_signature', 'the proof signature does not verify with its jwk');
   }
 
   // 5. The server nonce, when one is required.

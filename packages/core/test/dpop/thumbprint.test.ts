@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { DpopVerifier } from '../../src/dpop/dpop-verifier.js';
+import { jwkThumbprint } from '../../src/dpop/jwk-thumbprint.js';
 import { frozenClock } from '../support/fixtures.js';
 import { mintProof, proofKey, storeOn, TOKEN_URL } from './proofs.js';
 
@@ -25,6 +26,12 @@ describe('jkt: the RFC 7638 SHA-256 thumbprint of the proof key (RFC 9449 §6.1)
   it('RFC 7638 §3.1: the example key has the published thumbprint, by hand and by jose', async () => {
     expect(handThumbprint(RFC7638_KEY)).toBe(RFC7638_THUMBPRINT);
     expect(await calculateJwkThumbprint(RFC7638_KEY, 'sha256')).toBe(RFC7638_THUMBPRINT);
+    expect(jwkThumbprint(RFC7638_KEY)).toBe(RFC7638_THUMBPRINT);
+  });
+
+  it('RFC 9449 §6.1: the example EC key has the published jkt', () => {
+    const jwk: JWK = { kty: 'EC', x: 'l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs', y: '9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA', crv: 'P-256' };
+    expect(jwkThumbprint(jwk)).toBe('0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I');
   });
 
   it.each(['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'])('a verified %s proof yields the thumbprint jose and RFC 7638 by hand compute', async (alg) => {

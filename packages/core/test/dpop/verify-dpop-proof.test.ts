@@ -236,6 +236,13 @@ describe('ath and key binding (RFC 9449 §4.3 item 12, §6.1)', () => {
     expect(outcome(await atApi(await proof(es256), { expectedJkt: boundToEs }))).toBe('ok');
   });
 
+  it('checks the signature before the binding: a forged proof with another key is invalid, not a mismatch', async () => {
+    // Signed by es256 but carrying another P-256 key: a mismatch-first order would say dpop_jkt_mismatch.
+    const expectedJkt = await calculateJwkThumbprint(es256.publicJwk, 'sha256');
+    const forged = await mintProof(es256, clock, { header: { jwk: (await proofKey('ES256')).publicJwk } });
+    expect(outcome(await atToken(forged, TOKEN_URL, { expectedJkt }))).toBe('dpop_signature');
+  });
+
   it('refuses an ID-JAG-bound grant proven with another key at the token endpoint', async () => {
     const expectedJkt = await calculateJwkThumbprint(rs256.publicJwk, 'sha256');
     expect(outcome(await atToken(await mintProof(es256, clock), TOKEN_URL, { expectedJkt }))).toBe('dpop_jkt_mismatch');
