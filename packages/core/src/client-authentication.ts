@@ -1,9 +1,8 @@
-import { AssertionVerifier, type VerifiedAssertion } from './assertion/assertion-verifier.js';
+import type { AssertionPipeline, VerifiedAssertion } from './assertion/pipeline.js';
 import type { ClientMetadata } from './config/metadata-types.js';
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE } from './constants.js';
 import { InvalidClientError, InvalidRequestError } from './errors.js';
-import { decoyVerification } from './keys/decoy-verification.js';
-import type { Registry } from './registry.js';
+import type { ClientRegistration, Registry } from './registry.js';
 import { header, param } from './request/form.js';
 import type { PlainRequest } from './request/plain-request.js';
 
@@ -15,20 +14,22 @@ export interface AuthenticatedClient {
   readonly metadata: Readonly<ClientMetadata>;
   /** The verified client assertion. */
   readonly assertion: VerifiedAssertion;
+  /** The registration it was verified against: keys, grant types, scope (RFC 7591 metadata, prepared). */
+  readonly registration: ClientRegistration;
 }
 
 const USE = 'client_authentication';
 
 /**
  * Client authentication with JWT assertions (RFC 7523 §2.2, §3; RFC 7521 §4.2): one mechanism per
- * request (R4–R6), `client_id` consistent with `sub` (R5), then the rules of the assertion itself.
+ * request (R4, R6), then the assertion pipeline, which chooses the client by `sub` and checks `client_id`
+ * (R5) along with every rule of the assertion itself.
  */
 export class ClientAuthenticator {
   constructor(
     private readonly registry: Registry,
-    private readonly verifier: AssertionVerifier,
+    private readonly pipeline: AssertionPipeline,
     private readonly issuer: string,
-    private readonly maxAssertionLength: number,
   ) {}
 
   /** Authenticates the client of a request; null when it carried no client credentials at all. */
@@ -57,36 +58,8 @@ export class ClientAuthenticator {
     if (secret !== undefined || authorization !== undefined) {
       throw new InvalidRequestError('multiple_client_auth', 'use exactly one client authentication method');
     }
-    if (assertion.length > this.maxAssertionLength) {
-      throw new InvalidRequestError('assertion_too_large', 'the client assertion is too large');
-    }
-
-    const jwt = this.verifier.decode(USE, assertion);
-    const { iss, sub } = jwt.claims;
-    if (typeof iss !== 'string' || typeof sub !== 'string') {
-      throw this.verifier.reject(USE, 'missing_claim', 'iss and sub are required strings', { claim: typeof iss === 'string' ? 'sub' : 'iss' });
-    }
     const clientId = param(params, 'client_id');
-    if (clientId !== undefined && clientId !== sub) {
-      throw this.verifier.reject(USE, 'client_id_mismatch', 'client_id differs from the assertion sub', { issuer: iss, claim: 'sub' });
-    }
-    const client = this.registry.clients.get(sub);
-    if (client === undefined || iss !== sub) {
-      // As slow as a registered client's bad signature, so timing does not reveal which client_ids exist.
-      await decoyVerification(jwt, this.verifier.algorithms);
-      if (client === undefined) throw this.verifier.reject(USE, 'unknown_client', 'sub names no registered client', { issuer: iss, claim: 'sub' });
-      throw this.verifier.reject(USE, 'iss_mismatch', 'iss must equal sub and the client_id', { issuer: iss, claim: 'iss' });
-    }
-
-    const verified = await this.verifier.verify(USE, jwt, {
-      issuer: client.clientId,
-      resolveKey: client.resolveKey,
-      algorithms: client.algorithms,
-      maxLifetime: client.maxLifetime,
-      requireJti: true,
-      legacyAudience: client.legacyAudience,
-      requireExplicitTyp: client.requireExplicitTyp,
-    });
-    return { clientId: client.clientId, metadata: client.metadata, assertion: verified };
+    const { assertion: verified, registration } = await this.pipeline.verify(USE, assertion, this.registry.clientFor, clientId === undefined ? {} : { clientId });
+    return { clientId: registration.clientId, metadata: registration.metadata, assertion: verified, registration };
   }
 }

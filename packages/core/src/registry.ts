@@ -1,36 +1,27 @@
 import { ASSERTION_ALGORITHMS, CLIENT_CREDENTIALS_GRANT_TYPE } from './constants.js';
 import type { ClientMetadata, TrustedIssuerMetadata } from './config/metadata-types.js';
 import type { EventSink } from './events.js';
+import type { Registration } from './assertion/registration.js';
 import { localKeySet, RemoteKeySet, type KeyResolver, type RemoteKeySetOptions } from './keys/remote-key-set.js';
 
-/** A registered client, prepared once at start-up. */
-export interface ClientEntry {
+/** A registered client, prepared once at start-up (RFC 7591 metadata; RFC 7523 §2.2). */
+export interface ClientRegistration extends Registration {
+  readonly kind: 'client';
   readonly clientId: string;
   readonly metadata: Readonly<ClientMetadata>;
-  readonly resolveKey: KeyResolver;
-  readonly algorithms: ReadonlySet<string>;
+  /** Grant types it may use (RFC 7591 §2 `grant_types`, rule R9). Default `client_credentials`. */
   readonly grantTypes: ReadonlySet<string>;
-  readonly scope: ReadonlySet<string>;
-  /** Seconds. */
-  readonly maxLifetime: number;
-  readonly legacyAudience: boolean;
-  readonly requireExplicitTyp: boolean;
 }
 
-/** A trusted issuer of grant assertions, prepared once at start-up. */
-export interface IssuerEntry {
-  readonly issuer: string;
+/** A trusted issuer of grant assertions, prepared once at start-up (RFC 7523 §2.1, §3). */
+export interface IssuerRegistration extends Registration {
+  readonly kind: 'issuer';
   readonly metadata: Readonly<TrustedIssuerMetadata>;
-  readonly resolveKey: KeyResolver;
-  /** null when any subject is allowed. */
-  readonly subjects: ReadonlySet<string> | null;
-  readonly scope: ReadonlySet<string>;
-  /** Seconds. */
-  readonly maxLifetime: number;
-  readonly requireJti: boolean;
 }
 
 const ALL_ALGORITHMS: ReadonlySet<string> = new Set(ASSERTION_ALGORITHMS);
+/** J3 for grants: the issuer identifier or the token endpoint URL, among other values. */
+const GRANT_AUDIENCE = Object.freeze({ sole: false, tokenEndpoint: true });
 const ED25519_NAMES: ReadonlySet<string> = new Set(['EdDSA', 'Ed25519']);
 
 /**
@@ -50,9 +41,13 @@ export function scopeSet(scope: string | undefined): Set<string> {
 
 /** Builds the lookup tables; remote key sets are shared per URL. */
 export class Registry {
-  readonly clients = new Map<string, ClientEntry>();
-  readonly issuers = new Map<string, IssuerEntry>();
+  readonly clients = new Map<string, ClientRegistration>();
+  readonly issuers = new Map<string, IssuerRegistration>();
   readonly #remote = new Map<string, RemoteKeySet>();
+  /** The client a client assertion claims to be: the one its `sub` names (RFC 7523 §3 item 2). */
+  readonly clientFor = (_iss: string, sub: string): ClientRegistration | undefined => this.clients.get(sub);
+  /** The trusted issuer a grant claims to come from: the one its `iss` names (RFC 7523 §3 item 1). */
+  readonly issuerFor = (iss: string): IssuerRegistration | undefined => this.issuers.get(iss);
 
   constructor(
     clients: readonly ClientMetadata[],
@@ -73,29 +68,42 @@ export class Registry {
       return remote.resolve;
     };
     for (const meta of clients) {
-      const metadata = Object.freeze(structuredClone(meta));
-      this.clients.set(meta.client_id, {
-        clientId: meta.client_id,
-        metadata,
-        resolveKey: resolver(meta),
-        algorithms: pinnedAlgorithms(meta.token_endpoint_auth_signing_alg),
-        grantTypes: new Set(meta.grant_types ?? [CLIENT_CREDENTIALS_GRANT_TYPE]),
-        scope: scopeSet(meta.scope),
-        maxLifetime: meta.max_assertion_lifetime ?? maxLifetime,
-        legacyAudience: meta.legacy_token_endpoint_audience === true,
-        requireExplicitTyp: meta.require_explicit_typ === true,
-      });
+      this.clients.set(
+        meta.client_id,
+        Object.freeze({
+          kind: 'client',
+          issuer: meta.client_id,
+          clientId: meta.client_id,
+          metadata: Object.freeze(structuredClone(meta)),
+          resolveKey: resolver(meta),
+          algorithms: pinnedAlgorithms(meta.token_endpoint_auth_signing_alg),
+          grantTypes: new Set(meta.grant_types ?? [CLIENT_CREDENTIALS_GRANT_TYPE]),
+          scope: scopeSet(meta.scope),
+          maxLifetime: meta.max_assertion_lifetime ?? maxLifetime,
+          requireJti: true,
+          audience: { sole: true, tokenEndpoint: meta.legacy_token_endpoint_audience === true },
+          requireExplicitTyp: meta.require_explicit_typ === true,
+          subjects: new Set([meta.client_id]),
+        }),
+      );
     }
     for (const meta of issuers) {
-      this.issuers.set(meta.issuer, {
-        issuer: meta.issuer,
-        metadata: Object.freeze(structuredClone(meta)),
-        resolveKey: resolver(meta),
-        subjects: meta.allow_any_subject === true ? null : new Set(meta.subjects),
-        scope: scopeSet(meta.scope),
-        maxLifetime: meta.max_assertion_lifetime ?? maxLifetime,
-        requireJti: meta.require_jti !== false,
-      });
+      this.issuers.set(
+        meta.issuer,
+        Object.freeze({
+          kind: 'issuer',
+          issuer: meta.issuer,
+          metadata: Object.freeze(structuredClone(meta)),
+          resolveKey: resolver(meta),
+          algorithms: ALL_ALGORITHMS,
+          scope: scopeSet(meta.scope),
+          maxLifetime: meta.max_assertion_lifetime ?? maxLifetime,
+          requireJti: meta.require_jti !== false,
+          audience: GRANT_AUDIENCE,
+          requireExplicitTyp: false,
+          subjects: meta.allow_any_subject === true ? null : new Set(meta.subjects),
+        }),
+      );
     }
   }
 }

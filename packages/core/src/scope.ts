@@ -12,17 +12,23 @@ export function parseScope(scope: string | undefined): string[] {
   return [...new Set(scope.split(' '))];
 }
 
+/** The requested scopes outside `allowed` (rule R10, RFC 6749 §3.3); [] when the request is within it. */
+export function scopeBeyond(requested: readonly string[], allowed: ReadonlySet<string>): string[] {
+  return requested.filter((s) => !allowed.has(s));
+}
+
 /**
  * The scopes to grant (rule R10, RFC 6749 §3.3): the request when it is within `allowed`, all of
  * `allowed` when nothing was requested; `invalid_scope` otherwise.
  */
 export function grantScope(requested: readonly string[], allowed: ReadonlySet<string>): string[] {
   if (requested.length === 0) return [...allowed];
-  const extra = requested.filter((s) => !allowed.has(s));
-  if (extra.length > 0) {
-    throw new InvalidScopeError('scope_not_allowed', 'the requested scope exceeds what may be granted', {
-      detail: `not allowed: ${extra.join(' ')}`,
-    });
-  }
+  const extra = scopeBeyond(requested, allowed);
+  if (extra.length > 0) throw scopeNotAllowed(`not allowed: ${extra.join(' ')}`);
   return [...requested];
+}
+
+/** The `invalid_scope` refusal of rule R10 (RFC 6749 §5.2); `detail` names the scopes not allowed, for logs. */
+export function scopeNotAllowed(detail: string): InvalidScopeError {
+  return new InvalidScopeError('scope_not_allowed', 'the requested scope exceeds what may be granted', { detail });
 }

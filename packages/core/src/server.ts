@@ -1,11 +1,11 @@
 import { AccessTokens, type AccessTokenClaims } from './access-tokens.js';
-import { AssertionVerifier } from './assertion/assertion-verifier.js';
+import { AssertionPipeline, type AssertionTrace } from './assertion/pipeline.js';
 import { ClientAuthenticator, type AuthenticatedClient } from './client-authentication.js';
 import { validateServerOptions } from './config/validate-options.js';
 import { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE } from './constants.js';
 import { NO_STORE_HEADERS, toErrorResponse, type HttpResponse } from './error-response.js';
 import { InvalidClientError, OAuthError, UnauthorizedClientError, UnsupportedGrantTypeError, InvalidRequestError } from './errors.js';
-import { safeSink, type EventSink } from './events.js';
+import { safeSink, type AssertionUse, type EventSink } from './events.js';
 import { ClientCredentialsGrant } from './grants/client-credentials-grant.js';
 import type { GrantContext, GrantHandler, TokenResponseBody } from './grants/grant-handler.js';
 import { JwtBearerGrant, type VerifiedGrant } from './grants/jwt-bearer-grant.js';
@@ -51,6 +51,7 @@ export class AuthorizationServer {
   readonly #registry: Registry;
   readonly #clientAuth: ClientAuthenticator;
   readonly #jwtBearer: JwtBearerGrant;
+  readonly #pipeline: AssertionPipeline;
   readonly #tokens: AccessTokens;
   readonly #emit: EventSink;
   readonly #telemetry: EngineTelemetry;
@@ -64,19 +65,21 @@ export class AuthorizationServer {
     this.#emit = this.#telemetry.sink;
     this.#tokens = tokens;
     this.#registry = new Registry(options.clients, options.trustedIssuers, options.maxAssertionLifetime, options.jwksFetch, options.now, this.#emit);
-    const verifier = new AssertionVerifier({
+    this.#pipeline = new AssertionPipeline({
       issuer: options.issuer,
       tokenEndpoint: options.tokenEndpoint,
       clockTolerance: options.clockTolerance,
+      maxAssertionLength: options.maxAssertionLength,
       replayStore: this.#telemetry.replayStore(options.replayStore ?? new MemoryReplayStore({ now: options.now })),
       now: options.now,
       emit: this.#emit,
+      clientIds: this.#registry.clients,
     });
-    this.#clientAuth = new ClientAuthenticator(this.#registry, verifier, options.issuer, options.maxAssertionLength);
-    this.#jwtBearer = new JwtBearerGrant(this.#registry, verifier, options.maxAssertionLength);
+    this.#clientAuth = new ClientAuthenticator(this.#registry, this.#pipeline, options.issuer);
+    this.#jwtBearer = new JwtBearerGrant(this.#registry, this.#pipeline);
     this.#grants = new Map<string, GrantHandler>([
       [JWT_BEARER_GRANT_TYPE, this.#jwtBearer],
-      [CLIENT_CREDENTIALS_GRANT_TYPE, new ClientCredentialsGrant(this.#registry)],
+      [CLIENT_CREDENTIALS_GRANT_TYPE, new ClientCredentialsGrant()],
       ...Object.entries(options.grants ?? {}),
     ]);
     // Client scopes only: trusted issuers' ceilings stay private, as in the grant code (checked after the
@@ -151,7 +154,22 @@ export class AuthorizationServer {
     const grantType = requiredGrantType(params);
     if (grantType !== JWT_BEARER_GRANT_TYPE) throw unsupportedGrantType();
     const client = await this.#authenticateOptionally(request, params, grantType, false);
-    return this.#jwtBearer.verify(params, client);
+    return this.#jwtBearer.verify(params, client, parseScope(param(params, 'scope')));
+  }
+
+  /**
+   * A dry run of the assertion pipeline (docs/architecture.md, "Order of checks"): every check of
+   * ASSERTION_RULES for the use, in order, passed, failed or not reached, and the refusal this server
+   * would answer — without emitting events and without using the assertion up (the replay check is
+   * `not_checked`). `clientId` is the `client_id` parameter a client assertion would come with (rule R5);
+   * `scope` the `scope` a grant would ask for (rule R10; a malformed one throws `invalid_scope`).
+   */
+  traceAssertion(use: AssertionUse, assertion: string, options: { clientId?: string; scope?: string } = {}): Promise<AssertionTrace> {
+    const { clientId, scope } = options;
+    if (use === 'client_authentication') {
+      return this.#pipeline.trace(use, assertion, this.#registry.clientFor, clientId === undefined ? {} : { clientId });
+    }
+    return this.#pipeline.trace(use, assertion, this.#registry.issuerFor, { requestedScope: parseScope(scope) });
   }
 
   /** Verifies an access token this server issued, from the `Authorization` header (RFC 6750 §2.1). */
@@ -184,7 +202,7 @@ export class AuthorizationServer {
       }
       return null;
     }
-    if (!this.#registry.clients.get(client.clientId)?.grantTypes.has(grantType)) {
+    if (!client.registration.grantTypes.has(grantType)) {
       throw new UnauthorizedClientError('grant_not_allowed', 'the client may not use this grant type');
     }
     return client;

@@ -1,5 +1,4 @@
 import { InvalidClientError } from '../errors.js';
-import type { Registry } from '../registry.js';
 import { grantScope } from '../scope.js';
 import type { GrantContext, GrantHandler, TokenResponseBody } from './grant-handler.js';
 
@@ -7,18 +6,16 @@ import type { GrantContext, GrantHandler, TokenResponseBody } from './grant-hand
 export class ClientCredentialsGrant implements GrantHandler {
   readonly requireClient = true;
 
-  constructor(private readonly registry: Registry) {}
-
   async handle(context: GrantContext): Promise<TokenResponseBody> {
     const client = context.client;
-    const entry = client === null ? undefined : this.registry.clients.get(client.clientId);
-    if (client === null || entry === undefined) {
+    // A client the engine authenticated carries its registration; anything else is refused.
+    if (client === null || client.registration?.kind !== 'client') {
       throw new InvalidClientError('client_auth_required', 'client authentication is required');
     }
     return context.issueAccessToken({
       subject: client.clientId,
       clientId: client.clientId,
-      scope: grantScope(context.requestedScope, entry.scope),
+      scope: grantScope(context.requestedScope, client.registration.scope),
     });
   }
 }

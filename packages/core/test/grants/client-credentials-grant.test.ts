@@ -1,6 +1,5 @@
 import { JWT_BEARER_GRANT_TYPE, type AuthorizationServer, type GrantContext } from '@rfc7523/core';
 import { ClientCredentialsGrant } from '../../src/grants/client-credentials-grant.js';
-import type { Registry } from '../../src/registry.js';
 import { clientClaims, clientCredentials, formRequest, frozenClock, ISSUER, jwks, makeKey, makeServer, payloadOf, sign, type TestKey } from '../support/fixtures.js';
 
 const clock = frozenClock();
@@ -84,7 +83,7 @@ describe('the client_credentials grant (RFC 6749 §4.4) with private_key_jwt', (
   });
 
   it('the handler itself refuses a context without an authenticated, registered client', async () => {
-    const handler = new ClientCredentialsGrant({ clients: new Map() } as unknown as Registry);
+    const handler = new ClientCredentialsGrant();
     const context = { grantType: 'client_credentials', params: new Map(), requestedScope: [], issueAccessToken: () => Promise.reject(new Error('unreachable')) };
     await expect(handler.handle({ ...context, client: null } as GrantContext)).rejects.toMatchObject({ error: 'invalid_client', status: 401, reason: 'client_auth_required' });
     const stranger = { clientId: 'gone', metadata: { client_id: 'gone' }, assertion: {} } as unknown as GrantContext['client'];

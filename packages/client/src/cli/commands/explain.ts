@@ -1,4 +1,4 @@
-import { loadTrustConfig } from '@rfc7523/core';
+import { loadTrustConfig, SCOPE_PATTERN } from '@rfc7523/core';
 import { choice, optional, required, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -10,8 +10,8 @@ const HELP = `Usage: rfc7523 explain --config FILE --issuer URL [options] <asser
 
 Says why an authorization server built from a trust configuration would accept or refuse an
 assertion: every check of docs/rules.md in the order the engine makes them, each passed, failed (with
-its reason code and a fix in plain words) or not reached. Runs the engine itself, with a replay
-store that never remembers, so the assertion's jti is NOT used up and it can still be sent.
+its reason code and a fix in plain words) or not reached. Runs the engine's own checks as a dry
+run, which never records a jti, so the assertion is NOT used up and it can still be sent.
 
 <assertion> is the JWT itself, @FILE to read it from a file, or - for standard input.
 
@@ -33,7 +33,6 @@ Example:
 Exit codes: 0 the assertion would pass, 1 it would be refused, 2 usage (or an invalid configuration).`;
 
 const MARK = { pass: 'pass', fail: 'FAIL', not_checked: ' -- ' } as const;
-const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/;
 
 function printText(io: CliIo, e: Explanation, issuer: string, configPath: string): void {
   io.out(`Explaining a ${e.use === 'client' ? 'client assertion (private_key_jwt, RFC 7523 §2.2)' : 'JWT authorization grant (RFC 7523 §2.1)'} — ${e.useChosenBy}`);
@@ -79,7 +78,7 @@ export const explainCommand: Command = {
     const use = choice(args, 'use', ['client', 'grant'] as const);
     const clientId = optional(args, 'client-id');
     const scope = optional(args, 'scope');
-    if (scope !== undefined && !SCOPE.test(scope)) throw new UsageError('--scope must be space-separated scope tokens');
+    if (scope !== undefined && !SCOPE_PATTERN.test(scope)) throw new UsageError('--scope must be space-separated scope tokens');
     const positional = args.positionals[0];
     if (positional === undefined) throw new UsageError('the assertion to explain is required (the JWT, @FILE or -)');
     const assertion = await readTokenArgument(io, positional, 'assertion');

@@ -1,14 +1,6 @@
-import {
-  createAuthorizationServer,
-  JWT_BEARER_CLIENT_ASSERTION_TYPE,
-  JWT_BEARER_GRANT_TYPE,
-  OAuthError,
-  type PlainRequest,
-  type ReplayStore,
-  type TrustConfig,
-} from '@rfc7523/core';
+import { CLIENT_ASSERTION_TYP, createAuthorizationServer, typMediaType, type AssertionTraceStep, type TrustConfig } from '@rfc7523/core';
 import { decodeForDisplay } from '../inputs.js';
-import { CLIENT_STEPS, failingStep, GRANT_STEPS, type CheckStep, type ExplainUse } from './checks.js';
+import { ASSERTION_USE, type ExplainUse } from './checks.js';
 import { fixFor, maxLifetime, type FixContext } from './fixes.js';
 
 /** What to explain, and against which server. */
@@ -66,14 +58,7 @@ export interface Explanation {
   readonly claims?: Readonly<Record<string, unknown>>;
 }
 
-/** A replay store that never remembers: every assertion looks unused, and explaining one never uses it up (rule J7). */
-const NEVER_REMEMBERS: ReplayStore = { remember: async () => true };
-
 const REPLAY_NOTE = 'explain never records nor looks up jti; the live server refuses a second use';
-
-function normalTyp(typ: unknown): string {
-  return typeof typ === 'string' ? typ.toLowerCase().replace(/^application\//, '') : '';
-}
 
 /**
  * Client authentication or grant, when not given: `typ: client-authentication+jwt` or an `iss` that is
@@ -82,21 +67,22 @@ function normalTyp(typ: unknown): string {
 export function chooseUse(decoded: ReturnType<typeof decodeForDisplay>, config: TrustConfig): { use: ExplainUse; why: string } {
   if (decoded === undefined) return { use: 'client', why: 'default: the token cannot be decoded' };
   const { header, claims } = decoded;
-  if (normalTyp(header.typ) === 'client-authentication+jwt') return { use: 'client', why: 'typ is client-authentication+jwt' };
+  if (typMediaType(header.typ) === CLIENT_ASSERTION_TYP) return { use: 'client', why: `typ is ${CLIENT_ASSERTION_TYP}` };
   if (config.clients.some((c) => c.client_id === claims.iss)) return { use: 'client', why: 'iss is a registered client' };
   if (config.trustedIssuers.some((t) => t.issuer === claims.iss)) return { use: 'grant', why: 'iss is a trusted issuer' };
   return claims.iss === claims.sub ? { use: 'client', why: 'iss equals sub' } : { use: 'grant', why: 'iss differs from sub' };
 }
 
-function title(step: CheckStep, ctx: FixContext): string {
+function title(step: AssertionTraceStep, ctx: FixContext): string {
   return step.id === 'lifetime' ? `${step.check} (${maxLifetime(ctx)} s)` : step.check;
 }
 
 /**
  * Runs an assertion through the engine itself — an AuthorizationServer built from the trust
- * configuration, with a replay store that never remembers, so the assertion's `jti` is not used up —
- * and lists every check in the engine's order: passed, failed (with reason code and fix), or not
- * reached. Rules are never re-implemented here; only the failure is mapped to its check.
+ * configuration, in a dry run of its assertion pipeline (`traceAssertion`), which never uses the
+ * assertion's `jti` up — and lists every check in the engine's order: passed, failed (with reason code
+ * and fix), or not reached. The checks, their order and the failure all come from the engine; only the
+ * fix texts are written here.
  */
 export async function explainAssertion(input: ExplainInput): Promise<Explanation> {
   const now = input.now ?? Date.now;
@@ -107,27 +93,9 @@ export async function explainAssertion(input: ExplainInput): Promise<Explanation
     issuer: input.issuer,
     ...(input.tokenEndpoint === undefined ? {} : { tokenEndpoint: input.tokenEndpoint }),
     ...input.config,
-    replayStore: NEVER_REMEMBERS,
     now,
   });
-  const form: Record<string, string> =
-    use === 'client'
-      ? {
-          client_assertion_type: JWT_BEARER_CLIENT_ASSERTION_TYPE,
-          client_assertion: input.assertion,
-          ...(input.clientId === undefined ? {} : { client_id: input.clientId }),
-        }
-      : { grant_type: JWT_BEARER_GRANT_TYPE, assertion: input.assertion, ...(input.scope === undefined ? {} : { scope: input.scope }) };
-  const request: PlainRequest = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form };
-
-  let failure: OAuthError | undefined;
-  try {
-    if (use === 'client') await server.authenticateClient(request);
-    else await server.verifyGrant(request);
-  } catch (err) {
-    if (!(err instanceof OAuthError)) throw err;
-    failure = err;
-  }
+  const trace = await server.traceAssertion(ASSERTION_USE[use], input.assertion, use === 'client' ? { ...(input.clientId === undefined ? {} : { clientId: input.clientId }) } : { ...(input.scope === undefined ? {} : { scope: input.scope }) });
 
   const ctx: FixContext = {
     use,
@@ -139,30 +107,22 @@ export async function explainAssertion(input: ExplainInput): Promise<Explanation
     claims: decoded?.claims ?? {},
     now: now(),
   };
-  const steps = (use === 'client' ? CLIENT_STEPS : GRANT_STEPS).filter((s) => s.id !== 'client-id' || input.clientId !== undefined);
-  const failed = failure === undefined ? undefined : failingStep(steps, failure.reason, failure.claim);
-  const checks: CheckResult[] = [];
-  // When the failure matches no known check, nothing can be said about which checks ran.
-  let reached = failure === undefined || failed !== undefined;
-  for (const step of steps) {
+  // Without a client_id parameter the R5 check has nothing to compare: not shown.
+  const steps = trace.steps.filter((s) => s.id !== 'client-id' || input.clientId !== undefined);
+  const checks: CheckResult[] = steps.map((step): CheckResult => {
     const base = { rule: step.rule, check: title(step, ctx) };
-    if (step === failed) {
-      checks.push({ ...base, result: 'fail', reason: failure!.reason, ...(failure!.detail === undefined ? {} : { detail: failure!.detail }), fix: fixFor(step.id, failure!.reason, ctx) });
-      reached = false;
-    } else if (step.id === 'replay') {
-      checks.push({ ...base, result: 'not_checked', detail: REPLAY_NOTE });
-    } else {
-      checks.push({ ...base, result: reached ? 'pass' : 'not_checked' });
+    if (step.result === 'fail') {
+      return { ...base, result: 'fail', reason: step.reason!, ...(step.detail === undefined ? {} : { detail: step.detail }), fix: fixFor(step.id, step.reason!, ctx) };
     }
-  }
-  if (failure !== undefined && failed === undefined) {
-    // A refusal no check here knows of (a new rule in the engine): show it rather than hide it.
-    checks.push({ rule: '?', check: 'a check explain does not know yet', result: 'fail', reason: failure.reason, ...(failure.detail === undefined ? {} : { detail: failure.detail }), fix: 'see docs/rules.md for this reason code' });
-  }
+    if (step.id === 'replay') return { ...base, result: 'not_checked', detail: REPLAY_NOTE };
+    return { ...base, result: step.result === 'pass' ? 'pass' : 'not_checked' };
+  });
+  const failure = trace.error;
+  const failed = steps.find((s) => s.result === 'fail');
   return {
     use,
     useChosenBy: chosen.why,
-    verdict: failure === undefined ? 'pass' : 'fail',
+    verdict: trace.verdict,
     ...(failure === undefined ? {} : { error: failure.error, status: failure.status, reason: failure.reason, rule: failed?.rule ?? '?' }),
     checks,
     ...(decoded === undefined ? {} : { header: decoded.header, claims: decoded.claims }),

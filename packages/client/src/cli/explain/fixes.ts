@@ -1,4 +1,4 @@
-import { DEFAULTS, type TrustConfig } from '@rfc7523/core';
+import { DEFAULTS, MAX_SUBJECT_LENGTH, type AssertionStepId, type TrustConfig } from '@rfc7523/core';
 import type { ExplainUse } from './checks.js';
 
 /** What the fix texts may quote: the server, the registration in question, the token as sent. */
@@ -39,8 +39,8 @@ function registeredKids(ctx: FixContext): string {
   return `the registered keys: ${kids.length === 0 ? '(none)' : kids.join(', ')}`;
 }
 
-/** A plain-words fix for the check `stepId` failing with `reason`. */
-export function fixFor(stepId: string, reason: string, ctx: FixContext): string {
+/** A plain-words fix for the check `stepId` (ASSERTION_RULES in @rfc7523/core) failing with `reason`. */
+export function fixFor(stepId: AssertionStepId, reason: string, ctx: FixContext): string {
   const { claims, header, issuer, tokenEndpoint, configPath, config } = ctx;
   const who = ctx.use === 'client' ? `client ${quote(claims.sub)}` : `issuer ${quote(claims.iss)}`;
   switch (stepId) {
@@ -108,13 +108,13 @@ export function fixFor(stepId: string, reason: string, ctx: FixContext): string 
       return `sign with a key registered for the ${who} (header kid ${quote(header.kid)}, alg ${quote(header.alg)}); ${registeredKids(ctx)}`;
     case 'signature':
       return `sign with the private key whose public half is registered for the ${who}, and do not alter the token after signing`;
+    case 'subject-sanity':
+      return `sub ${quote(claims.sub)} cannot be the subject of an access token: use one that is not empty, at most ${MAX_SUBJECT_LENGTH} characters, without control characters, and not a registered client_id`;
     case 'scope': {
       const entry = issuerOf(ctx);
       return `ask only for scopes within ${quote(entry?.scope ?? '')} (what the issuer may grant), or leave scope out for all of them`;
     }
     case 'replay':
       return 'mint a new assertion for every request';
-    default:
-      return 'see docs/rules.md for this rule';
   }
 }

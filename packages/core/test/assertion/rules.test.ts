@@ -1,0 +1,55 @@
+import { ASSERTION_RULES, assertionRulesFor } from '@rfc7523/core';
+
+// The order of checks as docs/rules.md (R0 and each rule's section) and RFC 7523 §3 describe it, written
+// out here by hand so that a change to the table has to be made twice, on purpose.
+const CLIENT_ORDER = ['size', 'compact', 'crit', 'typ', 'iss-sub', 'client-id', 'registered', 'iss-is-sub', 'alg', 'explicit-typ', 'aud', 'dates', 'exp', 'nbf', 'iat', 'lifetime', 'jti', 'key', 'signature', 'replay'];
+const GRANT_ORDER = ['size', 'compact', 'crit', 'typ', 'iss-sub', 'trusted', 'subject', 'alg', 'aud', 'dates', 'exp', 'nbf', 'iat', 'lifetime', 'jti', 'key', 'signature', 'subject-sanity', 'scope', 'replay'];
+
+describe('ASSERTION_RULES, the rule table as data', () => {
+  it('is frozen, entries included, and names each step once', () => {
+    expect(Object.isFrozen(ASSERTION_RULES)).toBe(true);
+    for (const entry of ASSERTION_RULES) {
+      expect(Object.isFrozen(entry)).toBe(true);
+      expect(Object.isFrozen(entry.reasons)).toBe(true);
+    }
+    const ids = ASSERTION_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(() => (ASSERTION_RULES as unknown as unknown[]).push({})).toThrow(TypeError);
+  });
+
+  it('every entry has a rule id, a check in words, reasons, uses and an RFC source', () => {
+    for (const entry of ASSERTION_RULES) {
+      expect(entry.rule).toMatch(/^[RJW]\d{1,2}$/);
+      expect(entry.check.length).toBeGreaterThan(10);
+      expect(entry.reasons.length).toBeGreaterThan(0);
+      expect(entry.uses.length).toBeGreaterThan(0);
+      expect(entry.source).toMatch(/RFC \d+|rfc7523bis|OpenID Connect|docs\/rules\.md/);
+    }
+  });
+
+  it('client authentication runs its steps in the documented order', () => {
+    expect(assertionRulesFor('client_authentication').map((r) => r.id)).toEqual(CLIENT_ORDER);
+  });
+
+  it('the jwt-bearer grant runs its steps in the documented order: W5 and R10 after the signature, replay last', () => {
+    expect(assertionRulesFor('authorization_grant').map((r) => r.id)).toEqual(GRANT_ORDER);
+  });
+
+  it('each use is the table filtered by its uses, in the table order', () => {
+    for (const use of ['client_authentication', 'authorization_grant'] as const) {
+      expect(assertionRulesFor(use)).toEqual(ASSERTION_RULES.filter((r) => r.uses.includes(use)));
+    }
+  });
+
+  it('a reason code shared by several steps is told apart by claim', () => {
+    const byReason = new Map<string, string[][]>();
+    for (const entry of ASSERTION_RULES) {
+      for (const reason of entry.reasons) byReason.set(reason, [...(byReason.get(reason) ?? []), [...(entry.claims ?? [])]]);
+    }
+    for (const [, claimSets] of [...byReason].filter(([, sets]) => sets.length > 1)) {
+      const all = claimSets.flat();
+      expect(claimSets.every((c) => c.length > 0)).toBe(true);
+      expect(new Set(all).size).toBe(all.length);
+    }
+  });
+});
