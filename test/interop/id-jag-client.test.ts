@@ -225,6 +225,15 @@ describe('test IdP faults (for the resource AS refusal tests)', () => {
   const mint = (faults: Parameters<TestIdp['mintIdJag']>[0]['faults']) => idp.mintIdJag({ subject: 'alice', audience: AS, clientId: 'agent-at-as', scope: 'a', faults });
   const claims = async (faults: Parameters<TestIdp['mintIdJag']>[0]['faults']): Promise<JWTPayload> => decodeJwt(await mint(faults));
 
+  it('registers clients after start and describes itself as a trusted issuer', async () => {
+    idp.registerClient({ clientId: 'late', jwks: [], resourceClients: {} });
+    expect(idp.trustedIssuer({ scope: 'a b' })).toEqual({ issuer: idp.issuer, discovery: true, id_jag: true, allow_any_subject: true, scope: 'a b' });
+    expect(idp.trustedIssuer({ discovery: undefined, jwks_uri: idp.jwksUri })).toEqual({ issuer: idp.issuer, jwks_uri: `${idp.issuer}/jwks`, id_jag: true, allow_any_subject: true });
+    const discovery = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(discovery).toMatchObject({ issuer: idp.issuer, jwks_uri: idp.jwksUri, identity_chaining_requested_token_types_supported: [ID_JAG_TOKEN_TYPE] });
+    await expect((await fetch(idp.jwksUri)).json()).resolves.toEqual(idp.jwks);
+  });
+
   it('mints a correct ID-JAG by default, verifiable with its JWKS', async () => {
     const { payload, protectedHeader } = await jwtVerify(await mint(undefined), createLocalJWKSet(idp.jwks), { issuer: idp.issuer, audience: AS });
     expect(protectedHeader).toMatchObject({ typ: 'oauth-id-jag+jwt', alg: 'ES256', kid: 'idp-1' });

@@ -94,6 +94,14 @@ export interface TestIdp {
   readonly requests: SeenIdpRequest[];
   /** Faults applied to the ID-JAGs it issues from now on; `{}` for none. */
   faults: IdJagFaults;
+  /** Registers (or replaces) a client, e.g. once the resource AS's issuer is known. */
+  registerClient(client: IdpClient): void;
+  /**
+   * This IdP as a trusted issuer of the AS's trust file: `{ issuer, discovery: true, id_jag: true,
+   * allow_any_subject: true }` plus `extra` (e.g. `{ scope: 'tools:read' }`, or `{ discovery: undefined,
+   * jwks_uri: idp.jwksUri }`); members set to undefined are left out.
+   */
+  trustedIssuer(extra?: Record<string, unknown>): Record<string, unknown>;
   /** An ID Token (OIDC Core §2) for `subject`, issued to `clientId` (its `aud`). */
   mintIdToken(options: { subject: string; clientId: string; claims?: JWTPayload; lifetime?: number }): Promise<string>;
   /** An ID-JAG signed by this IdP without any exchange, for server-side tests; `faults` defaults to `idp.faults`. */
@@ -338,6 +346,14 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
     jwks: { keys: [publicJwk] },
     requests,
     faults: options.faults ?? {},
+    registerClient(client) {
+      clients.set(client.clientId, client);
+    },
+    trustedIssuer(extra = {}) {
+      const entry: Record<string, unknown> = { issuer, discovery: true, id_jag: true, allow_any_subject: true, ...extra };
+      for (const [name, value] of Object.entries(entry)) if (value === undefined) delete entry[name];
+      return entry;
+    },
     async mintIdToken({ subject, clientId, claims = {}, lifetime: life = 300 }) {
       const iat = seconds();
       return new SignJWT({ ...claims, iss: issuer, sub: subject, aud: clientId, iat, exp: iat + life, auth_time: iat })
