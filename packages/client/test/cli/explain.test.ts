@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { parseTrustConfig, JWT_BEARER_GRANT_TYPE, type TrustConfig } from '@rfc7523/core';
+import { assertionRulesFor, parseTrustConfig, JWT_BEARER_GRANT_TYPE, type TrustConfig } from '@rfc7523/core';
 import { explainAssertion, type Explanation } from '../../src/cli/explain/explain-assertion.js';
 import { runCli } from '../../src/cli/run.js';
 import { makeKey, type TestKey } from '../support/fixtures.js';
@@ -66,6 +66,16 @@ describe('explain: a good assertion', () => {
     expect(e).toMatchObject({ use: 'client', verdict: 'pass', useChosenBy: 'iss is a registered client' });
     expect(e.checks.filter((c) => c.result !== 'pass').map((c) => [c.rule, c.result])).toEqual([['J7', 'not_checked']]);
     expect(e.checks.map((c) => c.rule)).toEqual(['R8', 'J13', 'J11', 'J12', 'J1', 'J2', 'J1', 'J9', 'J12', 'J3', 'J5', 'J4', 'J5', 'J5', 'J6', 'J7', 'J10', 'J9', 'J7']);
+  });
+
+  it("lists the engine's rule table (ASSERTION_RULES) for the use, in its order; R5 only when client_id is sent", async () => {
+    const jwt = await clientAssertion();
+    const rules = assertionRulesFor('client_authentication');
+    expect((await explain(jwt)).checks.map((c) => c.rule)).toEqual(rules.filter((r) => r.id !== 'client-id').map((r) => r.rule));
+    const withId = await explain(jwt, { clientId: 'worker' });
+    expect(withId.checks.map((c) => c.check.split(' (')[0])).toEqual(rules.map((r) => r.check.split(' (')[0]));
+    const grant = await explain(await grantAssertion());
+    expect(grant.checks.map((c) => c.rule)).toEqual(assertionRulesFor('authorization_grant').map((r) => r.rule));
   });
 
   it('a grant passes every check, scope included', async () => {
@@ -141,6 +151,7 @@ describe('explain: each refusal names its rule, reason code and a fix; later che
     ['an aud naming another server', 'J3', 'aud_mismatch', /"https:\/\/as.example.com" or "https:\/\/as.example.com\/token"/, () => grantAssertion({ claims: { aud: 'https://other.example' } })],
     ['a lifetime over the issuer maximum', 'J6', 'lifetime_too_long', /more than the 600 s/, () => grantAssertion({ claims: { exp: seconds() + 900 } })],
     ['no jti', 'J7', 'missing_jti', /require_jti/, () => grantAssertion({ omit: ['jti'] })],
+    ['a subject that is a registered client_id', 'W5', 'sub_invalid', /"worker" cannot be the subject.*not a registered client_id/, () => sign(ci, { iss: 'no-jti-ci', sub: 'worker', aud: AS })],
   ])('grant with %s → %s %s', async (_name, rule, reason, fix, make) => {
     const e = await explain(await make(), { use: 'grant' });
     expect(e).toMatchObject({ verdict: 'fail', error: 'invalid_grant', status: 400, reason, rule });
