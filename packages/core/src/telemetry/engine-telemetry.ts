@@ -3,10 +3,10 @@ import { SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelem
 import { asOAuthError } from '../error-response.js';
 import type { AssertionUse, EventSink, Rfc7523Event } from '../events.js';
 import type { ReplayStore } from '../replay/replay-store.js';
-import { param, readForm } from '../request/form.js';
 import type { PlainRequest } from '../request/plain-request.js';
-import { ATTR, NAMES, OTHER, boundedErrorType, boundedGrantType, boundedReason } from './attributes.js';
-import { instruments, quietly, secondsSince, tracer } from './instruments.js';
+import { ATTR, NAMES, OTHER, boundedErrorType, boundedReason } from './attributes.js';
+import { grantTypeOf } from './grant-type.js';
+import { instruments, quietly, secondsSince, telemetryActive, tracer } from './instruments.js';
 import { timedReplayStore } from './timed-replay-store.js';
 
 /** What one token request has seen so far (its span, and the events emitted while it ran). */
@@ -60,7 +60,8 @@ export class EngineTelemetry {
    * `rfc7523.token_requests`. Resolves or rejects as `work` does.
    */
   tokenRequest<T>(request: PlainRequest, work: () => Promise<T>): Promise<T> {
-    const grantType = this.#grantTypeOf(request);
+    if (!telemetryActive()) return work();
+    const grantType = grantTypeOf(request, this.#maxBodyLength);
     const attributes: Attributes = { [ATTR.grantType]: grantType };
     return tracer().startActiveSpan(NAMES.tokenRequestSpan, { kind: SpanKind.INTERNAL, attributes }, (span) => {
       const scope: RequestScope = { span, mark: performance.now(), useCases: [] };
@@ -75,16 +76,6 @@ export class EngineTelemetry {
         }
       });
     });
-  }
-
-  /** The bounded `grant_type` of a request; `none` when absent or unreadable (the engine then refuses it). */
-  #grantTypeOf(request: PlainRequest): string {
-    try {
-      const grantType = param(readForm(request, this.#maxBodyLength), 'grant_type');
-      return grantType === undefined ? 'none' : boundedGrantType(grantType);
-    } catch {
-      return 'none';
-    }
   }
 }
 

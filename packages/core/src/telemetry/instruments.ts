@@ -1,4 +1,4 @@
-import { metrics, trace, type Counter, type Histogram, type Meter, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { createNoopMeter, metrics, ProxyTracerProvider, trace, type Counter, type Histogram, type Meter, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { NAMES } from './attributes.js';
 import { INSTRUMENTATION_SCOPE } from './version.js';
 
@@ -30,7 +30,10 @@ function createInstruments(meter: Meter): Instruments {
 }
 
 let tracerCache: { provider: TracerProvider; tracer: Tracer } | undefined;
-let meterCache: { provider: MeterProvider; instruments: Instruments } | undefined;
+let meterCache: { provider: MeterProvider; instruments: Instruments; noop: boolean } | undefined;
+
+/** The class of the API's no-op meter: a provider handing out one has no SDK behind it. */
+const NoopMeter = createNoopMeter().constructor;
 
 /**
  * The engine's tracer, from the global provider by package name and version. Looked up again when the
@@ -51,9 +54,21 @@ export function tracer(): Tracer {
 export function instruments(): Instruments {
   const provider = metrics.getMeterProvider();
   if (meterCache?.provider !== provider) {
-    meterCache = { provider, instruments: createInstruments(provider.getMeter(INSTRUMENTATION_SCOPE.name, INSTRUMENTATION_SCOPE.version)) };
+    const meter = provider.getMeter(INSTRUMENTATION_SCOPE.name, INSTRUMENTATION_SCOPE.version);
+    meterCache = { provider, instruments: createInstruments(meter), noop: meter.constructor === NoopMeter };
   }
   return meterCache.instruments;
+}
+
+/**
+ * Whether an SDK is registered for traces or metrics. When not, the hooks run the work bare: the
+ * engine pays no span, context or clock cost until a host installs an SDK.
+ */
+export function telemetryActive(): boolean {
+  instruments();
+  if (meterCache?.noop === false) return true;
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer(INSTRUMENTATION_SCOPE.name, INSTRUMENTATION_SCOPE.version) !== undefined;
 }
 
 /** Seconds elapsed since `start` (a `performance.now()` reading). */

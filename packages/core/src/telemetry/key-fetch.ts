@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { ATTR, NAMES, type KEY_FETCH_RESULTS } from './attributes.js';
-import { instruments, quietly, tracer } from './instruments.js';
+import { instruments, quietly, telemetryActive, tracer } from './instruments.js';
 
 /** Result of one `jwks_uri` fetch, from the fixed set `KEY_FETCH_RESULTS`. */
 export type KeyFetchResult = (typeof KEY_FETCH_RESULTS)[number];
@@ -19,7 +19,11 @@ export interface KeyFetchReport {
  * (kind INTERNAL; an HTTP client span made by the host's fetch instrumentation is its child) and counts
  * it in `rfc7523.key_fetches` by result. `work` must not reject: it reports how the fetch ended.
  */
-export function traceKeyFetch(uri: string, work: () => Promise<KeyFetchReport>): Promise<void> {
+export async function traceKeyFetch(uri: string, work: () => Promise<KeyFetchReport>): Promise<void> {
+  if (!telemetryActive()) {
+    await work();
+    return;
+  }
   return tracer().startActiveSpan(NAMES.keyFetchSpan, { kind: SpanKind.INTERNAL, attributes: { [ATTR.url]: uri } }, async (span) => {
     const report = await work();
     quietly(() => {

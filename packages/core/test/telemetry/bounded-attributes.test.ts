@@ -4,6 +4,7 @@
  * docs/operations.md, and no identifier from a request reaches a metric.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE, type ReasonCode } from '@rfc7523/core';
 import {
   ASSERTION_OUTCOMES,
@@ -19,7 +20,6 @@ import {
 import { INSTRUMENTATION_SCOPE } from '../../src/telemetry/version.js';
 import { installOtel, type OtelHarness } from '../../../../test/support/otel.js';
 import { clientClaims, clientCredentials, formRequest, frozenClock, grantClaims, jwks, jwtBearer, makeKey, makeServer, sign, type TestKey } from '../support/fixtures.js';
-import corePackage from '../../package.json' with { type: 'json' };
 
 /** Compile-time: REASON_CODES lists every ReasonCode of errors.ts (a new code must be added there). */
 type Missing = Exclude<ReasonCode, (typeof REASON_CODES)[number]>;
@@ -35,6 +35,7 @@ const ALLOWED: Record<string, ReadonlySet<unknown>> = {
   'rfc7523.result': new Set([...KEY_FETCH_RESULTS, ...REPLAY_RESULTS]),
 };
 
+const corePackage = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 const clock = frozenClock();
 let workerKey: TestKey;
 let issuerKey: TestKey;
