@@ -3,6 +3,7 @@
 //
 //   node bench/dpop.mjs            # about a minute on 2 cores
 //   node bench/dpop.mjs --quick    # a few seconds
+//   node bench/dpop.mjs --reps=5   # more interleaved runs on a noisy machine
 //
 // Rows, each one at a time and 32 in flight, rate = calls per second (median of interleaved runs):
 //   baseline  jose.jwtVerify of an ES256 access token with its key imported once (the bearer path's crypto)
@@ -24,7 +25,8 @@ const IN_FLIGHT = 32;
 
 const quick = process.argv.includes('--quick');
 const COUNT = quick ? 1000 : 4000;
-const REPS = quick ? 1 : 3;
+const repsArg = process.argv.find((a) => a.startsWith('--reps='));
+const REPS = repsArg ? Number(repsArg.slice('--reps='.length)) : quick ? 1 : 3;
 
 /**
  * Runs fn(i) for i in [0, count) with `concurrency` in flight: calls per second (wall clock) and CPU
