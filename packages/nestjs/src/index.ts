@@ -15,7 +15,7 @@ export { OAuthExceptionFilter } from './filters/oauth-exception.filter.js';
 export { OAuthErrorFilter } from './filters/oauth-error.filter.js';
 // One import for users: the engine's factory, trust file, errors, error responses, protocol constants and
 // types, re-exported by name so that the engine's internals (safeDescription…) stay its own; the core type
-// AccessTokenClaims is left out for the decorator of that name. test/exports.test.ts holds the list.
+// AccessTokenClaims is left out for the decorator of that name. test/exports.test.ts checks the list.
 export { createAuthorizationServer, AuthorizationServer, loadTrustConfig, parseTrustConfig, ConfigurationError } from '@rfc7523/core';
 export { JWT_BEARER_GRANT_TYPE, JWT_BEARER_CLIENT_ASSERTION_TYPE, CLIENT_CREDENTIALS_GRANT_TYPE, ASSERTION_ALGORITHMS } from '@rfc7523/core';
 export { OAuthError, InvalidRequestError, InvalidClientError, InvalidGrantError, UnauthorizedClientError, UnsupportedGrantTypeError } from '@rfc7523/core';
