@@ -5,7 +5,10 @@
  * cause for logs (`detail`, `cause`) which never reaches the client.
  */
 
-/** RFC 6749 §5.2 and RFC 6750 §3.1 error codes, plus `temporarily_unavailable` (RFC 6749 §4.1.2.1). */
+/**
+ * RFC 6749 §5.2 and RFC 6750 §3.1 error codes, plus `temporarily_unavailable` (RFC 6749 §4.1.2.1) and the
+ * DPoP codes `invalid_dpop_proof` and `use_dpop_nonce` (RFC 9449 §5, §7.1, §8, §9).
+ */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -15,7 +18,9 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'temporarily_unavailable'
   | 'invalid_token'
-  | 'insufficient_scope';
+  | 'insufficient_scope'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 /** Stable reason codes, one per rule of docs/rules.md that can fail. Safe to log, switch on and count. */
 export type ReasonCode =
@@ -64,13 +69,31 @@ export type ReasonCode =
   | 'key_not_found'
   | 'signature_invalid'
   | 'jwks_unavailable'
+  // workload identity issuers (W1–W6)
+  | 'claim_condition_failed'
   // infrastructure
   | 'replay_store_unavailable'
   // access tokens (RFC 6750)
   | 'missing_token'
   | 'token_invalid'
   | 'token_expired'
-  | 'insufficient_scope';
+  | 'insufficient_scope'
+  // DPoP (D1–D3, RFC 9449; each explained on DpopReasonCode)
+  | 'dpop_missing'
+  | 'dpop_multiple'
+  | 'dpop_malformed'
+  | 'dpop_typ'
+  | 'dpop_alg'
+  | 'dpop_jwk'
+  | 'dpop_signature'
+  | 'dpop_htm'
+  | 'dpop_htu'
+  | 'dpop_iat'
+  | 'dpop_ath'
+  | 'dpop_jkt_mismatch'
+  | 'dpop_replayed'
+  | 'dpop_nonce_required'
+  | 'dpop_bound_token_as_bearer';
 
 /** Options shared by every OAuthError constructor. */
 export interface OAuthErrorOptions {

@@ -35,3 +35,32 @@ export type { Rfc7523Event, EventSink, AssertionUse } from './events.js';
 export { ConfigurationError } from './config/configuration-error.js';
 export type { ClientMetadata, TrustedIssuerMetadata, PublicJwks } from './config/metadata-types.js';
 export { loadTrustConfig, parseTrustConfig, type TrustConfig } from './config/trust-config.js';
+export {
+  DPOP_SIGNING_ALG_VALUES_SUPPORTED,
+  DPOP_DEFAULTS,
+  DPOP_NONCE_DEFAULTS,
+  DPOP_TOKEN_TYPE,
+  DpopVerifier,
+  DpopNonces,
+  verifyDpopProof,
+  normaliseHtu,
+  accessTokenHash,
+  dpopAccessTokenBinding,
+  confirmationJkt,
+  dpopChallenge,
+  dpopTokenEndpointError,
+  dpopResourceError,
+  InvalidDpopProofError,
+  UseDpopNonceError,
+  DpopInvalidTokenError,
+  type DpopErrorCode,
+  type DpopReasonCode,
+  type DpopRefusal,
+  type DpopNonceSource,
+  type DpopNoncesOptions,
+  type DpopVerifierOptions,
+  type DpopHeaderValues,
+  type DpopProof,
+  type DpopRequestContext,
+  type DpopVerification,
+} from './dpop/index.js';

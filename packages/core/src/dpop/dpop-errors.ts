@@ -45,10 +45,9 @@ export interface DpopRefusal {
   readonly bound: boolean;
 }
 
-// errors.ts types `error` and `reason` with the RFC 6749 / RFC 7523 unions, which do not (yet) list the
-// RFC 9449 codes; these two widen them at the one place DPoP errors are built.
-const code = (error: DpopErrorCode | OAuthErrorCode) => error as OAuthErrorCode;
-const reasonCode = (reason: DpopReasonCode) => reason as string as ReasonCode;
+// Both unions are part of errors.ts' OAuthErrorCode and ReasonCode; these keep the calls below short.
+const code = (error: DpopErrorCode | OAuthErrorCode): OAuthErrorCode => error;
+const reasonCode = (reason: DpopReasonCode): ReasonCode => reason;
 
 /**
  * The `WWW-Authenticate` challenge of the DPoP scheme (RFC 9449 §7.1): `algs` (space-separated, the

@@ -118,16 +118,32 @@ export const REASON_CODES = Object.freeze([
   'key_not_found',
   'signature_invalid',
   'jwks_unavailable',
+  'claim_condition_failed',
   'replay_store_unavailable',
   'missing_token',
   'token_invalid',
   'token_expired',
   'insufficient_scope',
+  'dpop_missing',
+  'dpop_multiple',
+  'dpop_malformed',
+  'dpop_typ',
+  'dpop_alg',
+  'dpop_jwk',
+  'dpop_signature',
+  'dpop_htm',
+  'dpop_htu',
+  'dpop_iat',
+  'dpop_ath',
+  'dpop_jkt_mismatch',
+  'dpop_replayed',
+  'dpop_nonce_required',
+  'dpop_bound_token_as_bearer',
   'server_error',
   OTHER,
 ] as const satisfies readonly (ReasonCode | 'server_error' | typeof OTHER)[]);
 
-/** RFC 6749 §5.2 / RFC 6750 §3.1 error codes (the `error.type` values), plus `server_error` and `other`. */
+/** RFC 6749 §5.2 / RFC 6750 §3.1 / RFC 9449 §5, §8 error codes (the `error.type` values), plus `server_error` and `other`. */
 export const ERROR_TYPES = Object.freeze([
   'invalid_request',
   'invalid_client',
@@ -138,6 +154,8 @@ export const ERROR_TYPES = Object.freeze([
   'temporarily_unavailable',
   'invalid_token',
   'insufficient_scope',
+  'invalid_dpop_proof',
+  'use_dpop_nonce',
   'server_error',
   OTHER,
 ] as const);
