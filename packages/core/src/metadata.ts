@@ -1,4 +1,5 @@
 import { ASSERTION_ALGORITHMS, PRIVATE_KEY_JWT } from './constants.js';
+import { DPOP_SIGNING_ALG_VALUES_SUPPORTED } from './dpop/dpop-algorithms.js';
 
 /** RFC 8414 §2 authorization server metadata, as served at `/.well-known/oauth-authorization-server`. */
 export interface AuthorizationServerMetadata {
@@ -11,6 +12,8 @@ export interface AuthorizationServerMetadata {
   /** The registered clients' scopes, sorted; trusted issuers' ceilings are left out (RFC 8414 §2 allows it). */
   scopes_supported: string[];
   response_types_supported: string[];
+  /** Algorithms accepted in DPoP proofs (RFC 9449 §5.1, rule D3). */
+  dpop_signing_alg_values_supported: string[];
   [extension: string]: unknown;
 }
 
@@ -25,6 +28,8 @@ export function buildMetadata(input: {
   jwksUri: string;
   grantTypes: Iterable<string>;
   scopes: Iterable<string>;
+  /** DPoP proof algorithms accepted (RFC 9449 §5.1). Default DPOP_SIGNING_ALG_VALUES_SUPPORTED. */
+  dpopAlgorithms?: readonly string[];
 }): Readonly<AuthorizationServerMetadata> {
   return Object.freeze({
     issuer: input.issuer,
@@ -36,5 +41,6 @@ export function buildMetadata(input: {
     scopes_supported: [...new Set(input.scopes)].sort(),
     // No authorization endpoint: this server issues tokens to machines only.
     response_types_supported: [],
+    dpop_signing_alg_values_supported: [...(input.dpopAlgorithms ?? DPOP_SIGNING_ALG_VALUES_SUPPORTED)],
   });
 }

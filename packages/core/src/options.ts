@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import type { ClientMetadata, TrustedIssuerMetadata } from './config/metadata-types.js';
+import type { DpopServerOptions } from './dpop/dpop-server-options.js';
 import type { EventSink } from './events.js';
 import type { GrantHandler } from './grants/grant-handler.js';
 import type { RemoteKeySetOptions } from './keys/remote-key-set.js';
@@ -56,6 +57,12 @@ export interface AuthorizationServerOptions {
   maxBodyLength?: number;
   /** Where used assertions are remembered (rule J7). Default an in-memory store (one instance only). */
   replayStore?: ReplayStore;
+  /**
+   * DPoP (RFC 9449, rules D1–D2): server nonces (`nonces`, default off), proof `maxAge` (seconds, default
+   * 60), accepted `algorithms` (default DPOP_SIGNING_ALG_VALUES_SUPPORTED), `maxJtiLength` (default 256).
+   * Proofs are one-time through `replayStore`. Default `{}`.
+   */
+  dpop?: DpopServerOptions;
   /** Timing of `jwks_uri` fetches, milliseconds (rule J10). Defaults 5000 / 30000 / 600000. */
   jwksFetch?: RemoteKeySetOptions;
   /** Further grant types (e.g. `authorization_code`) reusing the same client authentication. */

@@ -1,7 +1,11 @@
-import { AccessTokens, type AccessTokenClaims } from './access-tokens.js';
+import { AccessTokens, type AccessTokenClaims, type ResourceRequest } from './access-tokens.js';
 import { AssertionPipeline, type AssertionTrace } from './assertion/pipeline.js';
 import { ClientAuthenticator, type AuthenticatedClient } from './client-authentication.js';
+import { Checker } from './config/checks.js';
 import { validateServerOptions } from './config/validate-options.js';
+import { dpopVerifierFromOptions } from './dpop/dpop-server-options.js';
+import type { DpopVerifier } from './dpop/dpop-verifier.js';
+import { requireClientProof, requireProofFor, tokenRequestProof } from './dpop/token-endpoint-dpop.js';
 import { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE } from './constants.js';
 import { NO_STORE_HEADERS, toErrorResponse, type HttpResponse } from './error-response.js';
 import { InvalidClientError, OAuthError, UnauthorizedClientError, UnsupportedGrantTypeError, InvalidRequestError } from './errors.js';
@@ -55,6 +59,7 @@ export class AuthorizationServer {
   readonly #tokens: AccessTokens;
   readonly #emit: EventSink;
   readonly #telemetry: EngineTelemetry;
+  readonly #dpop: DpopVerifier;
 
   /** @internal Use {@link createAuthorizationServer}. */
   constructor(options: ReturnType<typeof validateServerOptions>, tokens: AccessTokens) {
@@ -65,12 +70,15 @@ export class AuthorizationServer {
     this.#emit = this.#telemetry.sink;
     this.#tokens = tokens;
     this.#registry = new Registry(options.clients, options.trustedIssuers, options.maxAssertionLifetime, options.jwksFetch, options.now, this.#emit);
+    const replayStore = this.#telemetry.replayStore(options.replayStore ?? new MemoryReplayStore({ now: options.now }));
+    // Rules D1, D2: one DPoP verifier for the token endpoint and the resource side, on the same replay store.
+    this.#dpop = dpopVerifierFromOptions(new Checker(), options.dpop, { replayStore, clockTolerance: options.clockTolerance, now: options.now });
     this.#pipeline = new AssertionPipeline({
       issuer: options.issuer,
       tokenEndpoint: options.tokenEndpoint,
       clockTolerance: options.clockTolerance,
       maxAssertionLength: options.maxAssertionLength,
-      replayStore: this.#telemetry.replayStore(options.replayStore ?? new MemoryReplayStore({ now: options.now })),
+      replayStore,
       now: options.now,
       emit: this.#emit,
       clientIds: this.#registry.clients,
@@ -91,6 +99,7 @@ export class AuthorizationServer {
       jwksUri: options.jwksUri,
       grantTypes: this.#grants.keys(),
       scopes,
+      dpopAlgorithms: this.#dpop.algorithms,
     });
     this.jwks = tokens.jwks;
     Object.freeze(this);
@@ -109,14 +118,19 @@ export class AuthorizationServer {
     const grantType = requiredGrantType(params);
     const handler = this.#grants.get(grantType);
     if (handler === undefined) throw unsupportedGrantType();
+    // Rule D1: the DPoP proof before the client's assertion, so a use_dpop_nonce retry can reuse that assertion.
+    const dpop = await tokenRequestProof(this.#dpop, request, this.tokenEndpoint);
     const client = await this.#authenticateOptionally(request, params, grantType, handler.requireClient !== false);
+    requireClientProof(client, dpop);
     const context: GrantContext = {
       grantType,
       params,
       client,
       requestedScope: parseScope(param(params, 'scope')),
+      ...(dpop === undefined ? {} : { dpop }),
+      requireDpopProof: (jkt) => requireProofFor(dpop, jkt),
       issueAccessToken: async (req) => {
-        const body = await this.#tokens.issue(req);
+        const body = await this.#tokens.issue(req, dpop?.jkt);
         this.#emit({ type: 'token.issued', grantType, subject: req.subject, scope: req.scope.join(' '), ...(req.clientId === undefined ? {} : { clientId: req.clientId }) });
         return body;
       },
@@ -128,7 +142,9 @@ export class AuthorizationServer {
   async handleTokenRequest(request: PlainRequest): Promise<HttpResponse> {
     try {
       const body = await this.exchange(request);
-      return { status: 200, headers: { ...NO_STORE_HEADERS }, body };
+      // RFC 9449 §8.2: with server nonces on, every token response hands out the current one.
+      const nonce = this.#dpop.currentNonce();
+      return { status: 200, headers: { ...NO_STORE_HEADERS, ...(nonce === undefined ? {} : { 'dpop-nonce': nonce }) }, body };
     } catch (err) {
       return this.errorResponse(err);
     }
@@ -172,9 +188,16 @@ export class AuthorizationServer {
     return this.#pipeline.trace(use, assertion, this.#registry.issuerFor, { requestedScope: parseScope(scope) });
   }
 
-  /** Verifies an access token this server issued, from the `Authorization` header (RFC 6750 §2.1). */
-  verifyAccessToken(authorization: string | undefined, requiredScopes?: readonly string[]): Promise<AccessTokenClaims> {
-    return this.#tokens.verify(authorization, requiredScopes);
+  /**
+   * Verifies an access token this server issued (RFC 6750 §2.1, rule D2): given the `Authorization` header
+   * alone, a Bearer token; given the request — `{ authorization, dpop, method, url }`, with `url` the
+   * absolute URL the client addressed — also a DPoP-bound token sent as `Authorization: DPoP` with its
+   * proof (RFC 9449 §7). A bound token sent as Bearer is 401 `invalid_token`. `requiredScopes`: all
+   * needed, default none (403 `insufficient_scope` otherwise).
+   */
+  verifyAccessToken(request: string | undefined | ResourceRequest, requiredScopes: readonly string[] = []): Promise<AccessTokenClaims> {
+    const resource = typeof request === 'object' && request !== null ? request : { authorization: request };
+    return this.#tokens.verify(resource, requiredScopes, this.#dpop);
   }
 
   /** Turns any error into a response (see `toErrorResponse`) and reports it as an event. */

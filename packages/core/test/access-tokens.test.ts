@@ -161,10 +161,10 @@ describe('verifyAccessToken (RFC 6750)', () => {
     await expect(server.verifyAccessToken(`Bearer ${body.access_token}`, ['deploy'])).resolves.toBeDefined();
   });
 
-  it('answers a missing token with 401 and a bare Bearer challenge', async () => {
+  it('answers a missing token with 401 and both bare challenges, Bearer and DPoP with its algorithms (RFC 9449 §7.2)', async () => {
     await expect(server.verifyAccessToken(undefined)).rejects.toMatchObject({
       ...invalidToken('missing_token'),
-      headers: { 'www-authenticate': 'Bearer' },
+      headers: { 'www-authenticate': 'Bearer, DPoP algs="ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512 EdDSA Ed25519"' },
     });
   });
 

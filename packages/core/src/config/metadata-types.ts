@@ -38,6 +38,8 @@ export interface ClientMetadata {
   require_explicit_typ?: boolean;
   /** Longest assertion lifetime accepted from this client, seconds. Default: the server's `maxAssertionLifetime`. */
   max_assertion_lifetime?: number;
+  /** Refuse this client's token requests without a DPoP proof (RFC 9449 §5.2, rule D1). Default `false`. */
+  dpop_bound_access_tokens?: boolean;
 }
 
 /**

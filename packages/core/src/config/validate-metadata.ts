@@ -3,6 +3,7 @@ import { ASSERTION_ALGORITHMS, CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_T
 import { publicJwkProblem } from '../keys/jwk-problem.js';
 import { SCOPE_PATTERN } from '../scope.js';
 import type { Checker } from './checks.js';
+import { DPOP_CLIENT_FIELDS, validateDpopClientFields } from './dpop-fields.js';
 import type { ClientMetadata, PublicJwks, TrustedIssuerMetadata } from './metadata-types.js';
 
 /** Longest assertion lifetime anyone may configure, seconds (1 day). */
@@ -19,6 +20,7 @@ const CLIENT_FIELDS = [
   'legacy_token_endpoint_audience',
   'require_explicit_typ',
   'max_assertion_lifetime',
+  ...DPOP_CLIENT_FIELDS,
 ] as const;
 
 const ISSUER_FIELDS = [
@@ -116,6 +118,7 @@ export function validateClient(c: Checker, value: unknown, field: string): Clien
   for (const flag of ['legacy_token_endpoint_audience', 'require_explicit_typ'] as const) {
     if (entry[flag] !== undefined) c.boolean(entry[flag], `${field}.${flag}`);
   }
+  validateDpopClientFields(c, entry, field);
   if (entry.max_assertion_lifetime !== undefined) {
     c.seconds(entry.max_assertion_lifetime, `${field}.max_assertion_lifetime`, 1, MAX_CONFIGURABLE_LIFETIME);
   }

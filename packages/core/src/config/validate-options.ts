@@ -13,8 +13,8 @@ import type { ClientMetadata, TrustedIssuerMetadata } from './metadata-types.js'
 
 /** Options after validation and defaults; frozen. */
 export type ResolvedOptions = Readonly<
-  Required<Omit<AuthorizationServerOptions, 'signingKey' | 'replayStore' | 'onEvent' | 'grants'>> &
-    Pick<AuthorizationServerOptions, 'signingKey' | 'replayStore' | 'onEvent' | 'grants'> & {
+  Required<Omit<AuthorizationServerOptions, 'signingKey' | 'replayStore' | 'onEvent' | 'grants' | 'dpop'>> &
+    Pick<AuthorizationServerOptions, 'signingKey' | 'replayStore' | 'onEvent' | 'grants' | 'dpop'> & {
       clients: readonly ClientMetadata[];
       trustedIssuers: readonly TrustedIssuerMetadata[];
       jwksFetch: Required<NonNullable<AuthorizationServerOptions['jwksFetch']>>;
@@ -36,6 +36,7 @@ const OPTION_NAMES = [
   'maxAssertionLength',
   'maxBodyLength',
   'replayStore',
+  'dpop',
   'jwksFetch',
   'grants',
   'onEvent',
@@ -86,6 +87,8 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
     maxAssertionLength: bytes('maxAssertionLength'),
     maxBodyLength: bytes('maxBodyLength'),
     replayStore: o.replayStore,
+    // Checked in full (dpop-server-options.ts) once the engine's replay store is wrapped for telemetry.
+    ...(o.dpop === undefined ? {} : { dpop: o.dpop }),
     jwksFetch: {
       timeout: milliseconds(c, fetchOptions.timeout, 'jwksFetch.timeout', REMOTE_KEY_SET_DEFAULTS.timeout),
       cooldown: milliseconds(c, fetchOptions.cooldown, 'jwksFetch.cooldown', REMOTE_KEY_SET_DEFAULTS.cooldown),

@@ -90,6 +90,12 @@ export class DpopVerifier {
     return dpopResourceError(refusal, this.algorithms);
   }
 
+  /** The nonce to hand out now in `DPoP-Nonce` (RFC 9449 §8.2), or undefined when no nonce is required. */
+  currentNonce(): string | undefined {
+    const source = this.#policy.nonce;
+    return source === undefined ? undefined : typeof source === 'string' ? source : source.current();
+  }
+
   /** The bare `WWW-Authenticate: DPoP algs="…"` challenge, for a request that sent no token (RFC 9449 §7.1). */
   challenge(): string {
     return dpopChallenge(this.algorithms);
