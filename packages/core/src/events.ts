@@ -31,6 +31,8 @@ export type Rfc7523Event =
       claim?: string;
       /** `iss` as claimed by the (unverified) assertion, when readable. */
       issuer?: string;
+      /** claim_condition_failed: the index in the issuer's `claim_conditions` of the condition that refused (rule W2). */
+      condition?: number;
     }
   | { type: 'replay.detected'; use: AssertionUse; issuer: string; jti?: string }
   | { type: 'keys.fetched'; uri: string; /** Number of keys in the set. */ keys: number }

@@ -3,6 +3,8 @@ import type { ClientMetadata, TrustedIssuerMetadata } from './config/metadata-ty
 import type { EventSink } from './events.js';
 import type { Registration } from './assertion/registration.js';
 import { localKeySet, RemoteKeySet, type KeyResolver, type RemoteKeySetOptions } from './keys/remote-key-set.js';
+import { workloadPolicy } from './workload/policy.js';
+import { discoveryUrl } from './keys/discovery-document.js';
 
 /** A registered client, prepared once at start-up (RFC 7591 metadata; RFC 7523 §2.2). */
 export interface ClientRegistration extends Registration {
@@ -39,6 +41,10 @@ export function scopeSet(scope: string | undefined): Set<string> {
   return new Set(scope === undefined ? [] : scope.split(' ').filter(Boolean));
 }
 
+function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [k in K]?: V };
+}
+
 /** Builds the lookup tables; remote key sets are shared per URL. */
 export class Registry {
   readonly clients = new Map<string, ClientRegistration>();
@@ -57,13 +63,16 @@ export class Registry {
     now: () => number,
     emit: EventSink,
   ) {
-    const resolver = (entry: { jwks?: { keys: unknown[] }; jwks_uri?: string }): KeyResolver => {
+    const resolver = (entry: { jwks?: { keys: unknown[] }; jwks_uri?: string; discovery?: boolean; issuer?: string }): KeyResolver => {
       if (entry.jwks !== undefined) return localKeySet(entry.jwks.keys);
-      const uri = entry.jwks_uri as string;
-      let remote = this.#remote.get(uri);
+      // Rule W1: through the issuer's discovery document; a set per issuer, since the document names it.
+      const discovery = entry.discovery === true ? entry.issuer : undefined;
+      const uri = discovery === undefined ? (entry.jwks_uri as string) : discoveryUrl(discovery);
+      const cacheKey = discovery === undefined ? uri : `discovery ${discovery}`;
+      let remote = this.#remote.get(cacheKey);
       if (remote === undefined) {
-        remote = new RemoteKeySet(uri, fetchOptions, now, emit);
-        this.#remote.set(uri, remote);
+        remote = new RemoteKeySet(uri, fetchOptions, now, emit, discovery);
+        this.#remote.set(cacheKey, remote);
       }
       return remote.resolve;
     };
@@ -101,7 +110,9 @@ export class Registry {
           requireJti: meta.require_jti !== false,
           audience: GRANT_AUDIENCE,
           requireExplicitTyp: false,
-          subjects: meta.allow_any_subject === true ? null : new Set(meta.subjects),
+          // Conditions alone (rule W2) leave the subject open: they decide.
+          subjects: meta.subjects === undefined ? null : new Set(meta.subjects),
+          ...optional('workload', workloadPolicy(meta)),
         }),
       );
     }

@@ -24,6 +24,8 @@ export interface PipelineResult<R extends Registration> {
   readonly registration: R;
   /** Grant: the scopes to grant (rule R10); empty for client authentication. */
   readonly scope: readonly string[];
+  /** Grant: the access token's subject, `sub` or the issuer's `subject_mapping` result (rule W5); client authentication: `sub`. */
+  readonly subject: string;
 }
 
 /** How one step fared in a dry run. */
@@ -113,7 +115,7 @@ export class AssertionPipeline {
       ...(a.jti === undefined ? {} : { jti: a.jti }),
     });
     const { header, claims } = a.jwt;
-    return { assertion: { header, claims: claims as VerifiedAssertion['claims'] }, registration: a.registration, scope: a.scope };
+    return { assertion: { header, claims: claims as VerifiedAssertion['claims'] }, registration: a.registration, scope: a.scope, subject: a.subject ?? a.sub };
   }
 
   /**
@@ -182,6 +184,7 @@ export class AssertionPipeline {
       detail,
       ...(claim === undefined ? {} : { claim }),
       ...(iss === undefined ? {} : { issuer: iss }),
+      ...(failure.condition === undefined ? {} : { condition: failure.condition }),
     });
     return error;
   }

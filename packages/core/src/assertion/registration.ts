@@ -1,4 +1,5 @@
 import type { KeyResolver } from '../keys/remote-key-set.js';
+import type { WorkloadPolicy } from '../workload/policy.js';
 
 /** Which `aud` values identify this server for a registration (rule J3). */
 export interface AudiencePolicy {
@@ -37,4 +38,6 @@ export interface Registration {
   readonly scope: ReadonlySet<string>;
   /** Subjects it may assert (rule J2); null when any. A client asserts only itself. */
   readonly subjects: ReadonlySet<string> | null;
+  /** Trusted issuer: claim conditions, audiences, reuse, subject mapping (rules W2–W5); absent when none is set. */
+  readonly workload?: WorkloadPolicy;
 }

@@ -24,6 +24,7 @@ export type AssertionStepId =
   | 'jti'
   | 'key'
   | 'signature'
+  | 'claim-conditions'
   | 'subject-sanity'
   | 'scope'
   | 'replay';
@@ -94,7 +95,7 @@ export const ASSERTION_RULES: readonly AssertionRule[] = Object.freeze([
   rule('subject', 'J2', GRANT, 'sub is a subject this issuer may assert', ['sub_not_allowed'], 'RFC 7523 §3 item 2', ['sub']),
   rule('alg', 'J9', BOTH, 'alg is asymmetric (RS/PS/ES 256-512, EdDSA, Ed25519) and allowed for this registration', ['alg_not_allowed'], 'RFC 7523 §3 item 9; RFC 8725 §3.1; OpenID Connect Registration §2', ['alg']),
   rule('explicit-typ', 'J12', CLIENT, 'typ is client-authentication+jwt when the client requires it', ['explicit_typ_required'], 'rfc7523bis §4', ['typ']),
-  rule('aud', 'J3', BOTH, "aud is this server: its issuer identifier as the only value (client authentication), or the issuer identifier or token endpoint URL among its values (grant)", ['missing_claim', 'aud_mismatch'], 'RFC 7523 §3 item 3; rfc7523bis §4', ['aud']),
+  rule('aud', 'J3', BOTH, "aud is this server: its issuer identifier as the only value (client authentication), or the issuer identifier or token endpoint URL among its values (grant), or one of the issuer's audiences when it lists them (rule W3)", ['missing_claim', 'aud_mismatch'], 'RFC 7523 §3 item 3; rfc7523bis §4', ['aud']),
   rule('dates', 'J5', BOTH, 'exp, nbf and iat are NumericDates (numbers of seconds)', ['invalid_claim'], 'RFC 7519 §2', ['exp', 'nbf', 'iat']),
   rule('exp', 'J4', BOTH, 'exp is present and has not passed', ['missing_claim', 'expired'], 'RFC 7523 §3 item 4', ['exp']),
   rule('nbf', 'J5', BOTH, 'nbf, if present, has passed', ['not_yet_valid'], 'RFC 7523 §3 item 5', ['nbf']),
@@ -103,9 +104,10 @@ export const ASSERTION_RULES: readonly AssertionRule[] = Object.freeze([
   rule('jti', 'J7', BOTH, 'jti is present (unless the issuer may omit it), a non-empty string', ['missing_jti', 'invalid_claim'], 'RFC 7523 §3 item 7', ['jti']),
   rule('key', 'J10', BOTH, 'a key of this registration matches the header (kid, alg)', ['key_not_found', 'jwks_unavailable'], 'RFC 8725 §3.10; OpenID Connect Core §10.1', ['kid']),
   rule('signature', 'J9', BOTH, 'the signature verifies with that key', ['signature_invalid'], 'RFC 7523 §3 item 9; RFC 7515 §5.2'),
-  rule('subject-sanity', 'W5', GRANT, 'sub can name an access token: not empty, at most 255 characters, no control characters, not a registered client_id', ['sub_invalid'], 'RFC 9068 §5', ['sub']),
+  rule('claim-conditions', 'W2', GRANT, "every claim condition of the issuer returns true (CEL over claims and header; an evaluation error refuses)", ['claim_condition_failed'], 'decision (docs/rules.md W2); Kubernetes claimValidationRules'),
+  rule('subject-sanity', 'W5', GRANT, "the subject (sub, or the issuer's subject_mapping) can name an access token: not empty, at most 255 characters, no control characters, not a registered client_id", ['sub_invalid'], 'RFC 9068 §5', ['sub']),
   rule('scope', 'R10', GRANT, 'the requested scope is within what may be granted', ['scope_not_allowed'], 'RFC 6749 §3.3'),
-  rule('replay', 'J7', BOTH, 'not used before (one use per assertion)', ['jti_replayed', 'replay_store_unavailable'], 'RFC 7523 §3 item 7; OpenID Connect Core §9', ['jti']),
+  rule('replay', 'J7', BOTH, 'not used before (one use per assertion; not recorded for an issuer with one_time_use false, rule W4)', ['jti_replayed', 'replay_store_unavailable'], 'RFC 7523 §3 item 7; OpenID Connect Core §9', ['jti']),
 ]);
 
 const BY_USE: Readonly<Record<AssertionUse, readonly AssertionRule[]>> = Object.freeze({

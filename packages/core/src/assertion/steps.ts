@@ -9,6 +9,7 @@ import { decoyVerification } from '../keys/decoy-verification.js';
 import { KeyNotFoundError } from '../keys/remote-key-set.js';
 import { jtiReplayKey, signatureReplayKey, type ReplayStore } from '../replay/replay-store.js';
 import { scopeBeyond } from '../scope.js';
+import { failedCondition, mappedSubject } from '../workload/policy.js';
 import type { Registration } from './registration.js';
 import type { AssertionStepId } from './rules.js';
 import { subjectProblem } from './subject.js';
@@ -54,6 +55,8 @@ export interface StepFailure {
   readonly detail: string;
   readonly claim?: string | null;
   readonly cause?: unknown;
+  /** claim_condition_failed: the index of the condition that refused (rule W2). */
+  readonly condition?: number;
 }
 
 /** One assertion on its way through the pipeline; each step fills in what later ones read. */
@@ -69,6 +72,8 @@ export class Attempt<R extends Registration = Registration> {
   jti: string | undefined;
   key!: CryptoKey;
   scope: readonly string[] = [];
+  /** The access token's subject: `sub`, or the issuer's `subject_mapping` result (rule W5). */
+  subject!: string;
 
   constructor(
     readonly use: AssertionUse,
@@ -187,6 +192,11 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
   aud: (a, s) => {
     const aud = a.jwt.claims.aud;
     if (aud === undefined) return { reason: 'missing_claim', detail: 'aud is required' };
+    const audiences = a.registration.workload?.audiences;
+    if (audiences !== undefined && audiences !== null) {
+      // Rule W3: the issuer's fixed audiences replace the J3 grant rule.
+      return (Array.isArray(aud) ? aud : [aud]).some((v) => typeof v === 'string' && audiences.has(v)) ? undefined : { reason: 'aud_mismatch', detail: "aud names none of the issuer's audiences" };
+    }
     const policy = a.registration.audience;
     const namesUs = (value: unknown) => value === s.issuer || (policy.tokenEndpoint && value === s.tokenEndpoint);
     if (policy.sole) {
@@ -253,9 +263,26 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
     (await verifySignature(a.alg, a.key, a.jwt.signingInput, a.jwt.signature)) ? undefined : { reason: 'signature_invalid', detail: 'the signature does not verify' },
 
   // After the signature, so that only a trusted issuer can probe which client_ids are registered.
+  // Rule W2: after the signature (only verified claims are evaluated) and before replay (a refused assertion is not used up).
+  'claim-conditions': (a) => {
+    const conditions = a.registration.workload?.conditions;
+    if (conditions === undefined || conditions.length === 0) return undefined;
+    const failed = failedCondition(conditions, { claims: a.jwt.claims, header: a.jwt.header });
+    return failed === undefined ? undefined : { reason: 'claim_condition_failed', detail: failed.detail, condition: failed.index };
+  },
+
   'subject-sanity': (a, s) => {
-    const problem = subjectProblem(a.sub, s.clientIds);
-    return problem === undefined ? undefined : { reason: 'sub_invalid', detail: problem };
+    const mapping = a.registration.workload?.subjectMapping;
+    if (mapping === undefined || mapping === null) {
+      a.subject = a.sub;
+    } else {
+      // Rule W5: the mapped subject passes the same checks as a sub would.
+      const mapped = mappedSubject(mapping, { claims: a.jwt.claims, header: a.jwt.header });
+      if ('problem' in mapped) return { reason: 'sub_invalid', detail: mapped.problem };
+      a.subject = mapped.subject;
+    }
+    const problem = subjectProblem(a.subject, s.clientIds);
+    return problem === undefined ? undefined : { reason: 'sub_invalid', detail: mapping ? `the mapped subject: ${problem}` : problem };
   },
 
   // After the signature, so a scope typo neither burns the assertion nor tells strangers our ceilings.
@@ -271,6 +298,7 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
 
   replay: async (a, s) => {
     if (a.dryRun) return 'not_checked';
+    if (a.registration.workload?.oneTimeUse === false) return undefined; // rule W4: reuse allowed until exp
     const key = a.jti !== undefined ? jtiReplayKey(a.iss, a.jti) : signatureReplayKey(a.iss, signatureDigest(a.alg, a.jwt.signature));
     let fresh: boolean;
     try {

@@ -44,7 +44,8 @@ export interface ClientMetadata {
 
 /**
  * A trusted issuer of jwt-bearer grant assertions (RFC 7523 §3 item 1). Exactly one of `jwks` /
- * `jwks_uri`, and exactly one of `subjects` / `allow_any_subject: true`.
+ * `jwks_uri` / `discovery: true`, and at least one of `subjects` / `claim_conditions` /
+ * `allow_any_subject: true` (`subjects` and `allow_any_subject` exclude each other; rule W2).
  */
 export interface TrustedIssuerMetadata {
   /** The `iss` value, compared by Simple String Comparison (RFC 7523 §3 item 1). */
@@ -63,4 +64,19 @@ export interface TrustedIssuerMetadata {
   max_assertion_lifetime?: number;
   /** Require `jti` (rule J7). When `false`, replay is keyed on the signature. Default `true`. */
   require_jti?: boolean;
+  /**
+   * Find the keys through OpenID Connect Discovery 1.0 §4 (rule W1): `issuer` + `/.well-known/openid-configuration`,
+   * whose `issuer` must equal ours and whose `jwks_uri` must be `https` (or loopback `http`). Replaces `jwks` / `jwks_uri`.
+   */
+  discovery?: boolean;
+  /** CEL expressions over `claims` and `header` that must all return `true` (rule W2). Default: none. */
+  claim_conditions?: string[];
+  /** When set, the grant's `aud` must contain one of these instead of naming this server (rule W3). */
+  audiences?: string[];
+  /** `false` lets one assertion be exchanged more than once until its `exp` (rule W4). Default `true`. */
+  one_time_use?: boolean;
+  /** CEL expression returning the access token's `sub` (rule W5). Default: the assertion's `sub`. */
+  subject_mapping?: string;
+  /** Defaults for a platform (rule W6): `github-actions`, `gitlab` or `kubernetes`; every field overrides them. */
+  preset?: 'github-actions' | 'gitlab' | 'kubernetes';
 }

@@ -5,6 +5,7 @@ import { SCOPE_PATTERN } from '../scope.js';
 import type { Checker } from './checks.js';
 import { DPOP_CLIENT_FIELDS, validateDpopClientFields } from './dpop-fields.js';
 import type { ClientMetadata, PublicJwks, TrustedIssuerMetadata } from './metadata-types.js';
+import { applyPreset, validateWorkloadFields, WORKLOAD_ISSUER_FIELDS } from './workload-fields.js';
 
 /** Longest assertion lifetime anyone may configure, seconds (1 day). */
 export const MAX_CONFIGURABLE_LIFETIME = 86_400;
@@ -32,6 +33,7 @@ const ISSUER_FIELDS = [
   'scope',
   'max_assertion_lifetime',
   'require_jti',
+  ...WORKLOAD_ISSUER_FIELDS,
 ] as const;
 
 /** The key type (and curve) each accepted algorithm verifies with (RFC 7518 §3.1, RFC 8037 §3.1). */
@@ -127,13 +129,13 @@ export function validateClient(c: Checker, value: unknown, field: string): Clien
 
 /** Validates one trusted issuer; throws a ConfigurationError naming the field. */
 export function validateTrustedIssuer(c: Checker, value: unknown, field: string): TrustedIssuerMetadata {
-  const entry = c.object(value, field);
-  c.onlyKnown(entry, field, ISSUER_FIELDS);
+  c.onlyKnown(c.object(value, field), field, ISSUER_FIELDS);
+  const entry = applyPreset(c, value as Record<string, unknown>, field);
   c.string(entry.issuer, `${field}.issuer`);
-  checkKeys(c, entry, field);
+  validateWorkloadFields(c, entry, field); // rules W1–W6: key source, subject sources, CEL, presets
+  if (entry.discovery !== true) checkKeys(c, entry, field);
   const hasSubjects = entry.subjects !== undefined;
   const anySubject = entry.allow_any_subject !== undefined;
-  if (hasSubjects === anySubject) c.fail(field, 'must have exactly one of "subjects" and "allow_any_subject"');
   if (hasSubjects) c.stringArray(entry.subjects, `${field}.subjects`);
   if (anySubject && entry.allow_any_subject !== true) c.fail(`${field}.allow_any_subject`, 'must be true when present');
   checkScope(c, entry.scope, `${field}.scope`);

@@ -9,7 +9,7 @@ import type { GrantContext, GrantHandler, TokenResponseBody } from './grant-hand
 export interface VerifiedGrant {
   /** The trusted issuer (`iss`). */
   readonly issuer: string;
-  /** The subject the grant is for (`sub`). */
+  /** The subject the grant is for: `sub`, or the issuer's `subject_mapping` result (rule W5). */
   readonly subject: string;
   /** Scopes granted: the request, or the whole allowed set when none was requested (rule R10). */
   readonly scope: readonly string[];
@@ -46,7 +46,7 @@ export class JwtBearerGrant implements GrantHandler {
       ...(client === null ? {} : { scopeCeiling: client.registration.scope }),
     });
     const { claims } = result.assertion;
-    return { issuer: claims.iss, subject: claims.sub, scope: result.scope, assertion: result.assertion, client };
+    return { issuer: claims.iss, subject: result.subject, scope: result.scope, assertion: result.assertion, client };
   }
 
   async handle(context: GrantContext): Promise<TokenResponseBody> {

@@ -1,4 +1,5 @@
 import { createLocalJWKSet, type CryptoKey, type JSONWebKeySet, type JWK, type JWSHeaderParameters } from 'jose';
+import { discoveredJwksUri } from './discovery-document.js';
 import { publicJwkProblem } from './jwk-problem.js';
 import { readLimitedText } from './read-limited-body.js';
 import type { EventSink } from '../events.js';
@@ -85,19 +86,29 @@ export class RemoteKeySet {
   #fetchedAt = -Infinity;
   #attemptedAt = -Infinity;
   #pending: Promise<void> | undefined;
+  readonly #discoveryIssuer: string | undefined;
+  /** Why the last fetch failed, for the refusal's detail; undefined after a success. */
+  #lastProblem: string | undefined;
 
-  constructor(uri: string, options: Required<RemoteKeySetOptions>, now: () => number, emit: EventSink) {
+  /**
+   * With `discoveryIssuer` (rule W1), `uri` is that issuer's discovery document: each fetch reads it,
+   * checks its `issuer` and `jwks_uri`, then reads the key set, all under the one deadline; and when a
+   * fetch fails once the keys are past `cacheMaxAge`, they are dropped (no key of the issuer is trusted
+   * until a good document is read again).
+   */
+  constructor(uri: string, options: Required<RemoteKeySetOptions>, now: () => number, emit: EventSink, discoveryIssuer?: string) {
     this.#uri = uri;
     this.#options = options;
     this.#now = now;
     this.#emit = emit;
+    this.#discoveryIssuer = discoveryIssuer;
   }
 
   /** The resolver to verify with. */
   readonly resolve: KeyResolver = async (header) => {
     if (this.#local === undefined) {
       if (this.#pending !== undefined || this.#coolEnough()) await this.#refresh();
-      if (this.#local === undefined) throw new KeyNotFoundError(true, `could not fetch ${this.#uri}`);
+      if (this.#local === undefined) throw new KeyNotFoundError(true, `could not fetch ${this.#uri}${this.#lastProblem === undefined ? '' : `: ${this.#lastProblem}`}`);
     } else if (this.#now() - this.#fetchedAt > this.#options.cacheMaxAge && this.#coolEnough()) {
       void this.#refresh();
     }
@@ -154,6 +165,7 @@ export class RemoteKeySet {
       if (typeof body !== 'object' || body === null || !Array.isArray(body.keys)) throw new KeyFetchProblem('invalid', 'not a JWK Set');
       this.#local = localKeySet(body.keys);
       this.#fetchedAt = this.#now();
+      this.#lastProblem = undefined;
       this.#emit({ type: 'keys.fetched', uri: this.#uri, keys: body.keys.length });
       return { result: 'ok', status, keys: body.keys.length };
     } catch (err) {
@@ -161,6 +173,9 @@ export class RemoteKeySet {
       const { name, message } = (err ?? {}) as { name?: unknown; message?: unknown };
       const reason = name === 'TimeoutError' ? 'timeout' : typeof message === 'string' ? message : 'failed';
       this.#emit({ type: 'keys.fetch_failed', uri: this.#uri, reason });
+      this.#lastProblem = reason;
+      // Rule W1: keys found through discovery are trusted only until their freshness runs out.
+      if (this.#discoveryIssuer !== undefined && this.#now() - this.#fetchedAt > this.#options.cacheMaxAge) this.#local = undefined;
       return failureReport(err);
     } finally {
       clearTimeout(timer);
@@ -169,9 +184,17 @@ export class RemoteKeySet {
     }
   }
 
-  /** GET the key set and read its body, both under `signal`. */
+  /** GET the key set (through the discovery document, rule W1) and read its body, all under `signal`. */
   async #download(signal: AbortSignal): Promise<{ text: string; status: number }> {
-    const response = await fetch(this.#uri, {
+    if (this.#discoveryIssuer === undefined) return this.#get(this.#uri, signal);
+    const found = discoveredJwksUri((await this.#get(this.#uri, signal)).text, this.#discoveryIssuer);
+    if ('problem' in found) throw new KeyFetchProblem('invalid', found.problem);
+    return this.#get(found.jwksUri, signal);
+  }
+
+  /** GET one JSON document and read its body under the body cap, both under `signal`. */
+  async #get(uri: string, signal: AbortSignal): Promise<{ text: string; status: number }> {
+    const response = await fetch(uri, {
       headers: { accept: 'application/json, application/jwk-set+json' },
       redirect: 'error',
       signal,

@@ -3,7 +3,7 @@ import { ASSERTION_RULES, assertionRulesFor } from '@rfc7523/core';
 // The order of checks as docs/rules.md (R0 and each rule's section) and RFC 7523 §3 describe it, written
 // out here by hand so that a change to the table has to be made twice, on purpose.
 const CLIENT_ORDER = ['size', 'compact', 'crit', 'typ', 'iss-sub', 'client-id', 'registered', 'iss-is-sub', 'alg', 'explicit-typ', 'aud', 'dates', 'exp', 'nbf', 'iat', 'lifetime', 'jti', 'key', 'signature', 'replay'];
-const GRANT_ORDER = ['size', 'compact', 'crit', 'typ', 'iss-sub', 'trusted', 'subject', 'alg', 'aud', 'dates', 'exp', 'nbf', 'iat', 'lifetime', 'jti', 'key', 'signature', 'subject-sanity', 'scope', 'replay'];
+const GRANT_ORDER = ['size', 'compact', 'crit', 'typ', 'iss-sub', 'trusted', 'subject', 'alg', 'aud', 'dates', 'exp', 'nbf', 'iat', 'lifetime', 'jti', 'key', 'signature', 'claim-conditions', 'subject-sanity', 'scope', 'replay'];
 
 describe('ASSERTION_RULES, the rule table as data', () => {
   it('is frozen, entries included, and names each step once', () => {

@@ -146,9 +146,9 @@ describe('parseTrustConfig (docs/configuration.md)', () => {
   });
 
   describe('trusted issuers', () => {
-    it('refuses both subjects and allow_any_subject, or neither', () => {
+    it('refuses both subjects and allow_any_subject, or neither (nor claim_conditions, rule W2)', () => {
       expect(refusal(mutate((c) => (c.trusted_issuers[0]!.allow_any_subject = true))).message).toBe(
-        'trust.json: "trusted_issuers[0]" must have exactly one of "subjects" and "allow_any_subject"',
+        'trust.json: "trusted_issuers[0]" must not have both "subjects" and "allow_any_subject"',
       );
       expect(refusal(mutate((c) => delete c.trusted_issuers[1]!.allow_any_subject))).toMatchObject({ field: 'trusted_issuers[1]' });
     });
