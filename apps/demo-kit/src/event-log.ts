@@ -19,6 +19,7 @@ const LOGGED_FIELDS = [
   'scope',
   'uri',
   'keys',
+  'audience',
 ] as const;
 
 /** Three base64url runs joined by dots: the shape of a JWS/JWT, which is never logged. */
@@ -29,6 +30,7 @@ const SHAPE: Record<Rfc7523Event['type'], { level: 'debug' | 'info' | 'warn' | '
   'assertion.accepted': { level: 'debug', msg: 'assertion accepted' },
   'assertion.rejected': { level: 'info', msg: 'assertion refused' },
   'replay.detected': { level: 'warn', msg: 'assertion replay refused' },
+  'client_assertion.audience_deprecated': { level: 'warn', msg: 'client assertion aud is the token endpoint URL (deprecated, rule A1)' },
   'keys.fetched': { level: 'info', msg: 'keys fetched' },
   'keys.fetch_failed': { level: 'warn', msg: 'key fetch failed' },
   'replay_store.unavailable': { level: 'error', msg: 'replay store unavailable' },

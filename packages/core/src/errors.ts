@@ -16,6 +16,7 @@ export type OAuthErrorCode =
   | 'unauthorized_client'
   | 'unsupported_grant_type'
   | 'invalid_scope'
+  | 'invalid_target'
   | 'temporarily_unavailable'
   | 'invalid_token'
   | 'insufficient_scope'
@@ -71,6 +72,13 @@ export type ReasonCode =
   | 'jwks_unavailable'
   // workload identity issuers (W1–W6)
   | 'claim_condition_failed'
+  // ID-JAG and resource indicators (G1–G5)
+  | 'id_jag_typ_required'
+  | 'id_jag_issuer_required'
+  | 'id_jag_client_mismatch'
+  | 'claim_not_supported'
+  | 'resource_not_allowed'
+  | 'resource_not_governed'
   // infrastructure
   | 'replay_store_unavailable'
   // access tokens (RFC 6750)
@@ -191,6 +199,16 @@ export class UnsupportedGrantTypeError extends OAuthError {
 export class InvalidScopeError extends OAuthError {
   constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
     super('invalid_scope', 400, reason, description, options);
+  }
+}
+
+/**
+ * `invalid_target`, 400 (RFC 8707 §2): a requested resource is invalid, unknown, or not one the grant
+ * allows (rule G4).
+ */
+export class InvalidTargetError extends OAuthError {
+  constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
+    super('invalid_target', 400, reason, description, options);
   }
 }
 

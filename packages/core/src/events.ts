@@ -35,6 +35,11 @@ export type Rfc7523Event =
       condition?: number;
     }
   | { type: 'replay.detected'; use: AssertionUse; issuer: string; jti?: string }
+  /**
+   * Rule A1: a client with `audience_policy: "warn"` authenticated with the token endpoint URL as `aud`,
+   * which RFC 10070 (rfc7523bis §4) deprecates; upgrade the client before switching it to `strict`.
+   */
+  | { type: 'client_assertion.audience_deprecated'; clientId: string; /** The `aud` value accepted. */ audience: string }
   | { type: 'keys.fetched'; uri: string; /** Number of keys in the set. */ keys: number }
   | { type: 'keys.fetch_failed'; uri: string; reason: string }
   | { type: 'replay_store.unavailable'; reason: string }

@@ -1,3 +1,4 @@
+import { ID_JAG_GRANT_PROFILE } from './id-jag/constants.js';
 import { ASSERTION_ALGORITHMS, PRIVATE_KEY_JWT } from './constants.js';
 import { DPOP_SIGNING_ALG_VALUES_SUPPORTED } from './dpop/dpop-algorithms.js';
 
@@ -30,6 +31,8 @@ export function buildMetadata(input: {
   scopes: Iterable<string>;
   /** DPoP proof algorithms accepted (RFC 9449 §5.1). Default DPOP_SIGNING_ALG_VALUES_SUPPORTED. */
   dpopAlgorithms?: readonly string[];
+  /** Whether an ID-JAG issuer is configured: then `authorization_grant_profiles_supported` lists the ID-JAG profile (rule G6). Default false. */
+  idJag?: boolean;
 }): Readonly<AuthorizationServerMetadata> {
   return Object.freeze({
     issuer: input.issuer,
@@ -42,5 +45,7 @@ export function buildMetadata(input: {
     // No authorization endpoint: this server issues tokens to machines only.
     response_types_supported: [],
     dpop_signing_alg_values_supported: [...(input.dpopAlgorithms ?? DPOP_SIGNING_ALG_VALUES_SUPPORTED)],
+    // Draft-ietf-oauth-identity-assertion-authz-grant §7.2: the profile, never which issuers are trusted (§9.4).
+    ...(input.idJag === true ? { authorization_grant_profiles_supported: [ID_JAG_GRANT_PROFILE] } : {}),
   });
 }

@@ -45,6 +45,11 @@ export interface AuthorizationServerOptions {
   signingKey?: JWK;
   /** `aud` of issued access tokens (RFC 9068 §2.2). Default the issuer. */
   accessTokenAudience?: string;
+  /**
+   * Resource indicators (RFC 8707 §2: absolute URIs) this server issues tokens for (rule G4): a requested
+   * `resource` outside the list is `invalid_target`. Default none (any well-formed resource is accepted).
+   */
+  resources?: readonly string[];
   /** Access-token lifetime, seconds (RFC 6749 §5.1 `expires_in`). Default 300. */
   accessTokenLifetime?: number;
   /** Leeway for `exp`, `nbf` and `iat`, seconds, at most 300 (RFC 7519 §4.1.4). Default 30. */

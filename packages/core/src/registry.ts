@@ -1,7 +1,8 @@
 import { ASSERTION_ALGORITHMS, CLIENT_CREDENTIALS_GRANT_TYPE } from './constants.js';
 import type { ClientMetadata, TrustedIssuerMetadata } from './config/metadata-types.js';
 import type { EventSink } from './events.js';
-import type { Registration } from './assertion/registration.js';
+import type { AudiencePolicy, Registration } from './assertion/registration.js';
+import { audiencePolicyOf, type AudiencePolicyName } from './config/id-jag-fields.js';
 import { localKeySet, RemoteKeySet, type KeyResolver, type RemoteKeySetOptions } from './keys/remote-key-set.js';
 import { workloadPolicy } from './workload/policy.js';
 import { discoveryUrl } from './keys/discovery-document.js';
@@ -24,7 +25,14 @@ export interface IssuerRegistration extends Registration {
 const ALL_ALGORITHMS: ReadonlySet<string> = new Set(ASSERTION_ALGORITHMS);
 /** J3 for grants: the issuer identifier or the token endpoint URL, among other values. */
 const GRANT_AUDIENCE = Object.freeze({ sole: false, tokenEndpoint: true });
+/** G2: an ID-JAG's `aud` is the issuer identifier as sole value (draft-ietf-oauth-identity-assertion-authz-grant §4.4.1). */
+const ID_JAG_AUDIENCE = Object.freeze({ sole: true, tokenEndpoint: false });
 const ED25519_NAMES: ReadonlySet<string> = new Set(['EdDSA', 'Ed25519']);
+
+/** J3 and A1 for clients: the issuer identifier as sole `aud`; `warn` and `legacy` also accept the token endpoint URL. */
+function clientAudience(policy: AudiencePolicyName): AudiencePolicy {
+  return Object.freeze({ sole: true, tokenEndpoint: policy !== 'strict', warn: policy === 'warn' });
+}
 
 /**
  * The algorithms a client pinned with `token_endpoint_auth_signing_alg` may use (OIDC Registration §2):
@@ -90,7 +98,7 @@ export class Registry {
           scope: scopeSet(meta.scope),
           maxLifetime: meta.max_assertion_lifetime ?? maxLifetime,
           requireJti: true,
-          audience: { sole: true, tokenEndpoint: meta.legacy_token_endpoint_audience === true },
+          audience: clientAudience(audiencePolicyOf(meta)), // rules J3, A1
           requireExplicitTyp: meta.require_explicit_typ === true,
           subjects: new Set([meta.client_id]),
         }),
@@ -108,7 +116,8 @@ export class Registry {
           scope: scopeSet(meta.scope),
           maxLifetime: meta.max_assertion_lifetime ?? maxLifetime,
           requireJti: meta.require_jti !== false,
-          audience: GRANT_AUDIENCE,
+          audience: meta.id_jag === true ? ID_JAG_AUDIENCE : GRANT_AUDIENCE,
+          idJag: meta.id_jag === true,
           requireExplicitTyp: false,
           // Conditions alone (rule W2) leave the subject open: they decide.
           subjects: meta.subjects === undefined ? null : new Set(meta.subjects),

@@ -82,6 +82,7 @@ export class AuthorizationServer {
       now: options.now,
       emit: this.#emit,
       clientIds: this.#registry.clients,
+      resources: options.resources.length === 0 ? null : new Set(options.resources), // rule G4
     });
     this.#clientAuth = new ClientAuthenticator(this.#registry, this.#pipeline, options.issuer);
     this.#jwtBearer = new JwtBearerGrant(this.#registry, this.#pipeline);
@@ -100,6 +101,7 @@ export class AuthorizationServer {
       grantTypes: this.#grants.keys(),
       scopes,
       dpopAlgorithms: this.#dpop.algorithms,
+      idJag: [...this.#registry.issuers.values()].some((issuer) => issuer.idJag === true), // rule G6
     });
     this.jwks = tokens.jwks;
     Object.freeze(this);
@@ -185,7 +187,9 @@ export class AuthorizationServer {
     if (use === 'client_authentication') {
       return this.#pipeline.trace(use, assertion, this.#registry.clientFor, clientId === undefined ? {} : { clientId });
     }
-    return this.#pipeline.trace(use, assertion, this.#registry.issuerFor, { requestedScope: parseScope(scope) });
+    // A grant: `clientId` is the client that would present it, authenticated (rule G3).
+    const presenter = clientId === undefined ? {} : { presenter: clientId, scopeCeiling: this.#registry.clients.get(clientId)?.scope ?? new Set<string>() };
+    return this.#pipeline.trace(use, assertion, this.#registry.issuerFor, { requestedScope: parseScope(scope), ...presenter });
   }
 
   /**

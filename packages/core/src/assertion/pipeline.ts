@@ -2,6 +2,7 @@ import {
   InvalidClientError,
   InvalidGrantError,
   InvalidRequestError,
+  InvalidTargetError,
   OAuthError,
   TemporarilyUnavailableError,
 } from '../errors.js';
@@ -24,6 +25,8 @@ export interface PipelineResult<R extends Registration> {
   readonly registration: R;
   /** Grant: the scopes to grant (rule R10); empty for client authentication. */
   readonly scope: readonly string[];
+  /** Grant: the resources (RFC 8707) the access token is for (rule G4); empty for the default audience. */
+  readonly resource: readonly string[];
   /** Grant: the access token's subject, `sub` or the issuer's `subject_mapping` result (rule W5); client authentication: `sub`. */
   readonly subject: string;
 }
@@ -107,6 +110,9 @@ export class AssertionPipeline {
       if (result instanceof Promise) result = await result;
       if (result !== undefined) throw this.#refusal(a, rule, result as StepFailure, true);
     }
+    if (a.deprecatedAudience !== undefined) {
+      this.#settings.emit({ type: 'client_assertion.audience_deprecated', clientId: a.iss, audience: a.deprecatedAudience }); // rule A1
+    }
     this.#settings.emit({
       type: 'assertion.accepted',
       use,
@@ -115,7 +121,7 @@ export class AssertionPipeline {
       ...(a.jti === undefined ? {} : { jti: a.jti }),
     });
     const { header, claims } = a.jwt;
-    return { assertion: { header, claims: claims as VerifiedAssertion['claims'] }, registration: a.registration, scope: a.scope, subject: a.subject ?? a.sub };
+    return { assertion: { header, claims: claims as VerifiedAssertion['claims'] }, registration: a.registration, scope: a.scope, resource: a.resource, subject: a.subject ?? a.sub };
   }
 
   /**
@@ -163,6 +169,14 @@ export class AssertionPipeline {
         return new InvalidRequestError(reason, TOO_LARGE[use], { detail });
       case 'scope_not_allowed':
         return scopeNotAllowed(detail);
+      case 'resource_not_allowed':
+      case 'client_auth_required': {
+        // Rule G4: RFC 8707 §2 invalid_target. Rule G3: no client authentication is invalid_client (401).
+        const Refusal = reason === 'client_auth_required' ? InvalidClientError : InvalidTargetError;
+        const refusal = new Refusal(reason, reason === 'client_auth_required' ? 'client authentication is required' : 'the requested resource is not allowed', { detail });
+        emit({ type: 'assertion.rejected', use, error: refusal.error, reason, detail, ...(iss === undefined ? {} : { issuer: iss }) });
+        return refusal;
+      }
       case 'jwks_unavailable':
         emit({ type: 'assertion.rejected', use, error: 'temporarily_unavailable', reason, detail, issuer: iss });
         return new TemporarilyUnavailableError(reason, 'the keys of the issuer cannot be fetched now', { detail, cause });

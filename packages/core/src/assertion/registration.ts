@@ -10,6 +10,8 @@ export interface AudiencePolicy {
   readonly sole: boolean;
   /** Also accept the token endpoint URL, not only the issuer identifier. */
   readonly tokenEndpoint: boolean;
+  /** Rule A1 `warn`: report each assertion accepted with the token endpoint URL (`client_assertion.audience_deprecated`). */
+  readonly warn?: boolean;
 }
 
 /**
@@ -38,6 +40,8 @@ export interface Registration {
   readonly scope: ReadonlySet<string>;
   /** Subjects it may assert (rule J2); null when any. A client asserts only itself. */
   readonly subjects: ReadonlySet<string> | null;
+  /** Trusted issuer with `id_jag: true`: its grants are ID-JAGs (rules G1–G5). Default false. */
+  readonly idJag?: boolean;
   /** Trusted issuer: claim conditions, audiences, reuse, subject mapping (rules W2–W5); absent when none is set. */
   readonly workload?: WorkloadPolicy;
 }

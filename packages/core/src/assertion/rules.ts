@@ -11,6 +11,7 @@ export type AssertionStepId =
   | 'client-id'
   | 'registered'
   | 'trusted'
+  | 'id-jag-typ'
   | 'iss-is-sub'
   | 'subject'
   | 'alg'
@@ -22,10 +23,14 @@ export type AssertionStepId =
   | 'iat'
   | 'lifetime'
   | 'jti'
+  | 'id-jag-claims'
+  | 'id-jag-client'
   | 'key'
   | 'signature'
   | 'claim-conditions'
   | 'subject-sanity'
+  | 'id-jag-binding'
+  | 'resource'
   | 'scope'
   | 'replay';
 
@@ -86,11 +91,12 @@ export const ASSERTION_RULES: readonly AssertionRule[] = Object.freeze([
   rule('size', 'R8', BOTH, 'the assertion is within the size limit', ['assertion_too_large'], 'decision (docs/rules.md R8): size limits before any cryptography'),
   rule('compact', 'J13', BOTH, 'a compact JWS whose header and claims are JSON objects, no member repeated', ['malformed_jwt', 'jwe_not_supported', 'duplicate_member'], 'RFC 7515 §7.1; RFC 8725 (update) §3.14'),
   rule('crit', 'J11', BOTH, 'no crit (or b64) header extension', ['crit_not_understood'], 'RFC 7515 §4.1.11', ['crit', 'b64']),
-  rule('typ', 'J12', BOTH, 'typ is absent or JWT (client authentication also accepts client-authentication+jwt)', ['typ_not_allowed'], 'RFC 8725 §3.11; rfc7523bis §4', ['typ']),
+  rule('typ', 'J12', BOTH, 'typ is absent or JWT (client authentication also accepts client-authentication+jwt; a grant also oauth-id-jag+jwt, checked against its issuer by id-jag-typ)', ['typ_not_allowed'], 'RFC 8725 §3.11; rfc7523bis §4', ['typ']),
   rule('iss-sub', 'J1', BOTH, 'iss and sub are present strings', ['missing_claim'], 'RFC 7523 §3 items 1–2', ['iss', 'sub']),
   rule('client-id', 'R5', CLIENT, 'the client_id parameter, when sent, equals sub', ['client_id_mismatch'], 'RFC 7521 §4.2', ['sub']),
   rule('registered', 'J2', CLIENT, 'sub is a registered client_id', ['unknown_client'], 'RFC 7523 §3 item 2', ['sub']),
   rule('trusted', 'J1', GRANT, 'iss is a trusted issuer', ['untrusted_issuer'], 'RFC 7523 §3 item 1', ['iss']),
+  rule('id-jag-typ', 'G1', GRANT, 'typ is oauth-id-jag+jwt exactly when the issuer is an id_jag issuer', ['id_jag_typ_required', 'id_jag_issuer_required'], 'draft-ietf-oauth-identity-assertion-authz-grant §3.1, §4.4.1; RFC 8725 §3.11', ['typ']),
   rule('iss-is-sub', 'J1', CLIENT, 'iss equals sub (the client_id)', ['iss_mismatch'], 'RFC 7523 §3 item 1; OpenID Connect Core §9', ['iss']),
   rule('subject', 'J2', GRANT, 'sub is a subject this issuer may assert', ['sub_not_allowed'], 'RFC 7523 §3 item 2', ['sub']),
   rule('alg', 'J9', BOTH, 'alg is asymmetric (RS/PS/ES 256-512, EdDSA, Ed25519) and allowed for this registration', ['alg_not_allowed'], 'RFC 7523 §3 item 9; RFC 8725 §3.1; OpenID Connect Registration §2', ['alg']),
@@ -102,11 +108,15 @@ export const ASSERTION_RULES: readonly AssertionRule[] = Object.freeze([
   rule('iat', 'J5', BOTH, 'iat, if present, is not in the future', ['iat_in_future'], 'RFC 7523 §3 item 6', ['iat']),
   rule('lifetime', 'J6', BOTH, 'exp - iat is within the maximum assertion lifetime', ['lifetime_too_long'], 'decision (docs/rules.md J6) on RFC 7523 §3 item 4', ['exp']),
   rule('jti', 'J7', BOTH, 'jti is present (unless the issuer may omit it), a non-empty string', ['missing_jti', 'invalid_claim'], 'RFC 7523 §3 item 7', ['jti']),
+  rule('id-jag-claims', 'G2', GRANT, 'an ID-JAG has client_id and iat, and no authorization_details (not supported: refused rather than ignored)', ['missing_claim', 'claim_not_supported'], 'RFC 7519 §4.1.6; draft-ietf-oauth-identity-assertion-authz-grant §3.1, §4.4.1', ['client_id', 'iat', 'authorization_details']),
+  rule('id-jag-client', 'G3', GRANT, "an ID-JAG comes with client authentication, and its client_id is the authenticated client", ['client_auth_required', 'id_jag_client_mismatch'], 'RFC 7523 §3.1; draft-ietf-oauth-identity-assertion-authz-grant §4.4.1', ['client_id']),
   rule('key', 'J10', BOTH, 'a key of this registration matches the header (kid, alg)', ['key_not_found', 'jwks_unavailable'], 'RFC 8725 §3.10; OpenID Connect Core §10.1', ['kid']),
   rule('signature', 'J9', BOTH, 'the signature verifies with that key', ['signature_invalid'], 'RFC 7523 §3 item 9; RFC 7515 §5.2'),
   rule('claim-conditions', 'W2', GRANT, "every claim condition of the issuer returns true (CEL over claims and header; an evaluation error refuses)", ['claim_condition_failed'], 'decision (docs/rules.md W2); Kubernetes claimValidationRules'),
   rule('subject-sanity', 'W5', GRANT, "the subject (sub, or the issuer's subject_mapping) can name an access token: not empty, at most 255 characters, no control characters, not a registered client_id", ['sub_invalid'], 'RFC 9068 §5', ['sub']),
-  rule('scope', 'R10', GRANT, 'the requested scope is within what may be granted', ['scope_not_allowed'], 'RFC 6749 §3.3'),
+  rule('id-jag-binding', 'D1', GRANT, "an ID-JAG with cnf.jkt comes with a DPoP proof (already verified) whose key has that thumbprint; cnf without jkt is refused", ['claim_not_supported', 'dpop_missing', 'dpop_jkt_mismatch'], 'RFC 9449 §6.1; draft-ietf-oauth-identity-assertion-authz-grant §9.8.1.2', ['cnf']),
+  rule('resource', 'G4', GRANT, "each requested resource is one this server serves (resources) and, for an ID-JAG, one its resource claim names; an ID-JAG's resource and scope claims are well-formed", ['invalid_claim', 'resource_not_allowed', 'resource_not_governed'], 'RFC 8707 §2; draft-ietf-oauth-identity-assertion-authz-grant §3.1, §4.4.1', ['resource', 'scope']),
+  rule('scope', 'R10', GRANT, 'the requested scope is within what may be granted (an ID-JAG: requested ∩ its scope claim ∩ the ceilings, not empty; rule G5)', ['scope_not_allowed'], 'RFC 6749 §3.3'),
   rule('replay', 'J7', BOTH, 'not used before (one use per assertion; not recorded for an issuer with one_time_use false, rule W4)', ['jti_replayed', 'replay_store_unavailable'], 'RFC 7523 §3 item 7; OpenID Connect Core §9', ['jti']),
 ]);
 

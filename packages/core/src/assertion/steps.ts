@@ -14,6 +14,8 @@ import type { Registration } from './registration.js';
 import type { AssertionStepId } from './rules.js';
 import { subjectProblem } from './subject.js';
 import { CLIENT_ASSERTION_TYP, typMediaType } from './typ.js';
+import { ID_JAG_TYP } from '../id-jag/constants.js';
+import { idJagBindingStep, idJagClaimsStep, idJagClientStep, idJagScope, idJagTypStep, resourceStep } from '../id-jag/steps.js';
 
 /** What the pipeline needs from the server, fixed at start-up. */
 export interface PipelineSettings {
@@ -32,6 +34,8 @@ export interface PipelineSettings {
   readonly emit: EventSink;
   /** Registered `client_id`s: a grant's subject may not be one (rule W5). */
   readonly clientIds: { has(id: string): boolean };
+  /** Resource indicators this server issues tokens for (RFC 8707 §2; rule G4); null when any. */
+  readonly resources?: ReadonlySet<string> | null;
 }
 
 /** What one request adds to the registration: parameters sent along with the assertion. */
@@ -42,6 +46,12 @@ export interface VerifyOptions {
   readonly requestedScope?: readonly string[];
   /** Grant: a further ceiling, the scope of the client presenting it (rule R10). Default none. */
   readonly scopeCeiling?: ReadonlySet<string>;
+  /** Grant: the `client_id` of the client that authenticated with the request, if any (rule G3). */
+  readonly presenter?: string;
+  /** Grant: the JWK thumbprint (RFC 7638) of the request's verified DPoP proof, if any (rule D1, an ID-JAG's `cnf.jkt`). */
+  readonly proofJkt?: string;
+  /** Grant: the `resource` parameters of the request (RFC 8707 §2; rule G4). Default none. */
+  readonly resources?: readonly string[];
 }
 
 /** Chooses the registration an assertion is checked against from its unverified `iss` and `sub`. */
@@ -72,6 +82,10 @@ export class Attempt<R extends Registration = Registration> {
   jti: string | undefined;
   key!: CryptoKey;
   scope: readonly string[] = [];
+  /** Grant: the resources the access token is for (rule G4); empty for the server's default audience. */
+  resource: readonly string[] = [];
+  /** Client authentication: accepted with the token endpoint URL as `aud` under `audience_policy: "warn"` (rule A1). */
+  deprecatedAudience: string | undefined;
   /** The access token's subject: `sub`, or the issuer's `subject_mapping` result (rule W5). */
   subject!: string;
 
@@ -148,6 +162,7 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
     if (typ === undefined) return undefined;
     const type = typMediaType(typ);
     if (type === 'jwt' || (type === CLIENT_ASSERTION_TYP && a.use === 'client_authentication')) return undefined;
+    if (type === ID_JAG_TYP && a.use === 'authorization_grant') return undefined; // rule G1: id-jag-typ checks the issuer
     return { reason: 'typ_not_allowed', detail: `typ ${JSON.stringify(typ)} is not accepted here` };
   },
 
@@ -168,6 +183,7 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
 
   registered: select,
   trusted: select,
+  'id-jag-typ': idJagTypStep,
 
   'iss-is-sub': (a) =>
     a.iss !== a.sub || a.iss !== a.registration.issuer ? afterDecoy(a, { reason: 'iss_mismatch', detail: 'iss must equal sub and the client_id' }) : undefined,
@@ -201,7 +217,9 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
     const namesUs = (value: unknown) => value === s.issuer || (policy.tokenEndpoint && value === s.tokenEndpoint);
     if (policy.sole) {
       const sole = Array.isArray(aud) && aud.length === 1 ? (aud[0] as unknown) : aud;
-      return namesUs(sole) ? undefined : { reason: 'aud_mismatch', detail: 'aud must be the issuer identifier of this server as its only value' };
+      if (!namesUs(sole)) return { reason: 'aud_mismatch', detail: 'aud must be the issuer identifier of this server as its only value' };
+      if (policy.warn === true && sole !== s.issuer) a.deprecatedAudience = sole as string; // rule A1: reported once accepted
+      return undefined;
     }
     return (Array.isArray(aud) ? aud : [aud]).some(namesUs) ? undefined : { reason: 'aud_mismatch', detail: 'aud must name this server' };
   },
@@ -249,6 +267,9 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
     return undefined;
   },
 
+  'id-jag-claims': idJagClaimsStep,
+  'id-jag-client': idJagClientStep,
+
   key: async (a) => {
     try {
       a.key = await a.registration.resolveKey(a.jwt.header as { alg: string });
@@ -285,8 +306,12 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
     return problem === undefined ? undefined : { reason: 'sub_invalid', detail: mapping ? `the mapped subject: ${problem}` : problem };
   },
 
+  'id-jag-binding': idJagBindingStep,
+  resource: resourceStep,
+
   // After the signature, so a scope typo neither burns the assertion nor tells strangers our ceilings.
   scope: (a) => {
+    if (a.registration.idJag === true) return idJagScope(a); // rule G5: an intersection, not a refusal
     const ceiling = a.options.scopeCeiling;
     const allowed = ceiling === undefined ? a.registration.scope : new Set([...a.registration.scope].filter((s) => ceiling.has(s)));
     const requested = a.options.requestedScope ?? [];

@@ -34,6 +34,12 @@ export interface ClientMetadata {
    * client's assertions, for clients that cannot be changed yet. Default `false`.
    */
   legacy_token_endpoint_audience?: boolean;
+  /**
+   * RFC 10070 rollout (rule A1): `strict` (rule J3), `warn` (the token endpoint URL accepted as sole `aud`,
+   * with a `client_assertion.audience_deprecated` event each time) or `legacy` (accepted silently; what
+   * `legacy_token_endpoint_audience: true` means). Default `strict`.
+   */
+  audience_policy?: 'strict' | 'warn' | 'legacy';
   /** Require `typ: client-authentication+jwt` on this client's assertions (rfc7523bis §4). Default `false`. */
   require_explicit_typ?: boolean;
   /** Longest assertion lifetime accepted from this client, seconds. Default: the server's `maxAssertionLifetime`. */
@@ -64,6 +70,12 @@ export interface TrustedIssuerMetadata {
   max_assertion_lifetime?: number;
   /** Require `jti` (rule J7). When `false`, replay is keyed on the signature. Default `true`. */
   require_jti?: boolean;
+  /**
+   * An enterprise IdP issuing Identity Assertion JWT Authorization Grants (rules G1–G5): its grants must
+   * have `typ` `oauth-id-jag+jwt`, `aud` this server's issuer identifier as sole value, `client_id` the
+   * authenticated client, `iat` and a one-time `jti`. Default `false`.
+   */
+  id_jag?: boolean;
   /**
    * Find the keys through OpenID Connect Discovery 1.0 §4 (rule W1): `issuer` + `/.well-known/openid-configuration`,
    * whose `issuer` must equal ours and whose `jwks_uri` must be `https` (or loopback `http`). Replaces `jwks` / `jwks_uri`.

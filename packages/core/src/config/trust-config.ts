@@ -3,6 +3,7 @@ import { Checker } from './checks.js';
 import { jsonErrorPosition } from './json-error-position.js';
 import type { ClientMetadata, TrustedIssuerMetadata } from './metadata-types.js';
 import { checkDistinctIssuers, MAX_CONFIGURABLE_LIFETIME, validateClients, validateTrustedIssuers } from './validate-metadata.js';
+import { validateResources } from './id-jag-fields.js';
 import { MAX_CLOCK_TOLERANCE, MAX_ACCESS_TOKEN_LIFETIME } from '../options.js';
 
 /** The trust configuration file (docs/configuration.md) turned into engine options. */
@@ -17,9 +18,11 @@ export interface TrustConfig {
   clockTolerance?: number;
   /** Seconds; present only when the file sets it. */
   maxAssertionLifetime?: number;
+  /** Resource indicators this server issues tokens for (RFC 8707 §2; rule G4); present only when the file sets them. */
+  resources?: string[];
 }
 
-const TOP_LEVEL = ['clients', 'trusted_issuers', 'access_token_lifetime', 'clock_tolerance', 'max_assertion_lifetime'];
+const TOP_LEVEL = ['clients', 'trusted_issuers', 'access_token_lifetime', 'clock_tolerance', 'max_assertion_lifetime', 'resources'];
 
 /**
  * Validates a parsed trust configuration (docs/configuration.md). Unknown fields are errors, so that a typo never
@@ -44,6 +47,7 @@ export function parseTrustConfig(value: unknown, source = 'trust configuration')
   if (root.max_assertion_lifetime !== undefined) {
     config.maxAssertionLifetime = c.seconds(root.max_assertion_lifetime, 'max_assertion_lifetime', 1, MAX_CONFIGURABLE_LIFETIME);
   }
+  if (root.resources !== undefined) config.resources = validateResources(c, root.resources, 'resources'); // rule G4
   return config;
 }
 

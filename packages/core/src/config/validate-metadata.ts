@@ -4,6 +4,7 @@ import { publicJwkProblem } from '../keys/jwk-problem.js';
 import { SCOPE_PATTERN } from '../scope.js';
 import type { Checker } from './checks.js';
 import { DPOP_CLIENT_FIELDS, validateDpopClientFields } from './dpop-fields.js';
+import { checkAudiencePolicy, checkIdJagIssuer } from './id-jag-fields.js';
 import type { ClientMetadata, PublicJwks, TrustedIssuerMetadata } from './metadata-types.js';
 import { applyPreset, validateWorkloadFields, WORKLOAD_ISSUER_FIELDS } from './workload-fields.js';
 
@@ -19,6 +20,7 @@ const CLIENT_FIELDS = [
   'grant_types',
   'scope',
   'legacy_token_endpoint_audience',
+  'audience_policy',
   'require_explicit_typ',
   'max_assertion_lifetime',
   ...DPOP_CLIENT_FIELDS,
@@ -33,6 +35,7 @@ const ISSUER_FIELDS = [
   'scope',
   'max_assertion_lifetime',
   'require_jti',
+  'id_jag',
   ...WORKLOAD_ISSUER_FIELDS,
 ] as const;
 
@@ -120,6 +123,7 @@ export function validateClient(c: Checker, value: unknown, field: string): Clien
   for (const flag of ['legacy_token_endpoint_audience', 'require_explicit_typ'] as const) {
     if (entry[flag] !== undefined) c.boolean(entry[flag], `${field}.${flag}`);
   }
+  checkAudiencePolicy(c, entry, field);
   validateDpopClientFields(c, entry, field);
   if (entry.max_assertion_lifetime !== undefined) {
     c.seconds(entry.max_assertion_lifetime, `${field}.max_assertion_lifetime`, 1, MAX_CONFIGURABLE_LIFETIME);
@@ -143,6 +147,7 @@ export function validateTrustedIssuer(c: Checker, value: unknown, field: string)
     c.seconds(entry.max_assertion_lifetime, `${field}.max_assertion_lifetime`, 1, MAX_CONFIGURABLE_LIFETIME);
   }
   if (entry.require_jti !== undefined) c.boolean(entry.require_jti, `${field}.require_jti`);
+  checkIdJagIssuer(c, entry, field); // rules G1, G2: id_jag, and what it excludes
   return entry as unknown as TrustedIssuerMetadata;
 }
 

@@ -1,4 +1,5 @@
 import { Checker } from './checks.js';
+import { validateResources } from './id-jag-fields.js';
 import {
   BUILT_IN_GRANT_TYPES,
   checkDistinctIssuers,
@@ -30,6 +31,7 @@ const OPTION_NAMES = [
   'trustedIssuers',
   'signingKey',
   'accessTokenAudience',
+  'resources',
   'accessTokenLifetime',
   'clockTolerance',
   'maxAssertionLifetime',
@@ -81,6 +83,7 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
     trustedIssuers: o.trustedIssuers === undefined ? [] : validateTrustedIssuers(c, o.trustedIssuers, 'trustedIssuers'),
     signingKey: o.signingKey,
     accessTokenAudience: c.string(o.accessTokenAudience, 'accessTokenAudience', issuer),
+    resources: o.resources === undefined ? [] : validateResources(c, o.resources, 'resources'),
     accessTokenLifetime: seconds('accessTokenLifetime', 1, MAX_ACCESS_TOKEN_LIFETIME),
     clockTolerance: seconds('clockTolerance', 0, MAX_CLOCK_TOLERANCE),
     maxAssertionLifetime: seconds('maxAssertionLifetime', 1, MAX_CONFIGURABLE_LIFETIME),

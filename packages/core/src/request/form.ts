@@ -14,7 +14,22 @@ function repeated(name: string): InvalidRequestError {
   return new InvalidRequestError('repeated_parameter', `parameter ${name.slice(0, 64)} must not be repeated`);
 }
 
+/**
+ * Parameters that may repeat: `resource` (RFC 8707 §2, one per resource indicator; rule G4). The map holds
+ * the first value; {@link paramValues} gives every value.
+ */
+const REPEATABLE: ReadonlySet<string> = new Set(['resource']);
+
+/** Every value of each repeatable parameter, by form. */
+const REPEATS = new WeakMap<ReadonlyMap<string, string>, Map<string, string[]>>();
+
 function addParam(params: Map<string, string>, name: string, value: string): void {
+  if (REPEATABLE.has(name)) {
+    let repeats = REPEATS.get(params);
+    if (repeats === undefined) REPEATS.set(params, (repeats = new Map()));
+    repeats.set(name, [...(repeats.get(name) ?? []), value]);
+    if (params.has(name)) return;
+  }
   if (params.has(name)) throw repeated(name);
   // RFC 6749 §3.1: a parameter sent without a value is treated as omitted; it still counts for R3.
   params.set(name, value);
@@ -75,6 +90,10 @@ export function readForm(request: PlainRequest, maxBodyLength: number): Map<stri
   // R8 behind a body parser: the body as sent (Content-Length), or at least the bytes of its fields.
   if (declaredLength(request) > maxBodyLength || parsedFormLength(body) > maxBodyLength) throw tooLarge();
   for (const [name, value] of Object.entries(body)) {
+    if (Array.isArray(value) && REPEATABLE.has(name) && value.every((item) => typeof item === 'string')) {
+      for (const item of value as string[]) addParam(params, name, item);
+      continue;
+    }
     if (Array.isArray(value)) {
       // A framework's body parser turns a repeated parameter into an array.
       throw repeated(name);
@@ -91,4 +110,13 @@ export function readForm(request: PlainRequest, maxBodyLength: number): Map<stri
 export function param(params: ReadonlyMap<string, string>, name: string): string | undefined {
   const value = params.get(name);
   return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * Every value of a parameter that may repeat (`resource`, RFC 8707 §2), in request order, empty values
+ * dropped; [] when absent. Other parameters: the one value, as {@link param}.
+ */
+export function paramValues(params: ReadonlyMap<string, string>, name: string): string[] {
+  const values = REPEATS.get(params)?.get(name) ?? (params.has(name) ? [params.get(name) as string] : []);
+  return values.filter((value) => value !== '');
 }

@@ -3,7 +3,7 @@ import { ASSERTION_RULES, assertionRulesFor } from '@rfc7523/core';
 // The order of checks as docs/rules.md (R0 and each rule's section) and RFC 7523 §3 describe it, written
 // out here by hand so that a change to the table has to be made twice, on purpose.
 const CLIENT_ORDER = ['size', 'compact', 'crit', 'typ', 'iss-sub', 'client-id', 'registered', 'iss-is-sub', 'alg', 'explicit-typ', 'aud', 'dates', 'exp', 'nbf', 'iat', 'lifetime', 'jti', 'key', 'signature', 'replay'];
-const GRANT_ORDER = ['size', 'compact', 'crit', 'typ', 'iss-sub', 'trusted', 'subject', 'alg', 'aud', 'dates', 'exp', 'nbf', 'iat', 'lifetime', 'jti', 'key', 'signature', 'claim-conditions', 'subject-sanity', 'scope', 'replay'];
+const GRANT_ORDER = ['size', 'compact', 'crit', 'typ', 'iss-sub', 'trusted', 'id-jag-typ', 'subject', 'alg', 'aud', 'dates', 'exp', 'nbf', 'iat', 'lifetime', 'jti', 'id-jag-claims', 'id-jag-client', 'key', 'signature', 'claim-conditions', 'subject-sanity', 'id-jag-binding', 'resource', 'scope', 'replay'];
 
 describe('ASSERTION_RULES, the rule table as data', () => {
   it('is frozen, entries included, and names each step once', () => {
@@ -19,7 +19,7 @@ describe('ASSERTION_RULES, the rule table as data', () => {
 
   it('every entry has a rule id, a check in words, reasons, uses and an RFC source', () => {
     for (const entry of ASSERTION_RULES) {
-      expect(entry.rule).toMatch(/^[RJW]\d{1,2}$/);
+      expect(entry.rule).toMatch(/^[RJWGAD]\d{1,2}$/);
       expect(entry.check.length).toBeGreaterThan(10);
       expect(entry.reasons.length).toBeGreaterThan(0);
       expect(entry.uses.length).toBeGreaterThan(0);

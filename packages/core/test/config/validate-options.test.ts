@@ -160,6 +160,7 @@ describe('createAuthorizationServer options', () => {
         clients: [],
         trustedIssuers: [],
         accessTokenAudience: ISSUER,
+        resources: ['https://mcp.example.com/mcp'],
         accessTokenLifetime: 60,
         clockTolerance: 5,
         maxAssertionLifetime: 60,
