@@ -22,7 +22,8 @@ export function expressDemo(server: AuthorizationServer): DemoApp {
   const app = express();
   app.disable('x-powered-by');
   app.use(authorizationServerRouter(server));
-  app.get('/api/whoami', requireAccessToken(server), (req, res) => {
+  // Rule D2: DPoP proofs name the URL as clients see it, ISSUER's origin plus the request path.
+  app.get('/api/whoami', requireAccessToken(server, { publicUrl: new URL(server.issuer).origin }), (req, res) => {
     const { sub, client_id, scope, iss, exp } = req.accessToken!;
     res.json({ sub, client_id, scope: scope ?? '', iss, exp });
   });

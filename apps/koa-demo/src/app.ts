@@ -16,7 +16,8 @@ export function koaDemo(server: AuthorizationServer): DemoApp {
     process.stderr.write(`koa-demo: ${err.stack ?? String(err)}\n`);
   });
   const router = authorizationServerRouter(server);
-  router.get('/api/whoami', requireAccessToken(server), async function whoami(ctx) {
+  // Rule D2: DPoP proofs name the URL as clients see it, ISSUER's origin plus the request path.
+  router.get('/api/whoami', requireAccessToken(server, { publicUrl: new URL(server.issuer).origin }), async function whoami(ctx) {
     const { sub, client_id, scope, iss, exp } = ctx.state.accessToken!;
     ctx.body = { sub, client_id, scope: scope ?? '', iss, exp };
   });

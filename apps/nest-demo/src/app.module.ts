@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { endpointPaths, Rfc7523Module, type AuthorizationServer } from '@rfc7523/nestjs';
+import { endpointPaths, PUBLIC_URL, Rfc7523Module, type AuthorizationServer } from '@rfc7523/nestjs';
 import { authorizationServerController } from './authorization-server.controller.js';
 import { NotFoundFilter } from './not-found.filter.js';
 import { WhoAmIController } from './whoami.controller.js';
@@ -18,7 +18,11 @@ export class AppModule {
       module: AppModule,
       imports: [Rfc7523Module.forRoot({ server })],
       controllers: [authorizationServerController(endpointPaths(server)), WhoAmIController],
-      providers: [{ provide: APP_FILTER, useClass: NotFoundFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: NotFoundFilter },
+        // Rule D2: DPoP proofs name the URL as clients see it, ISSUER's origin plus the request path.
+        { provide: PUBLIC_URL, useValue: new URL(server.issuer).origin },
+      ],
     };
   }
 }

@@ -64,3 +64,6 @@ export {
   type DpopRequestContext,
   type DpopVerification,
 } from './dpop/index.js';
+export type { ResourceRequest } from './access-tokens.js';
+export type { DpopServerOptions } from './dpop/dpop-server-options.js';
+export { resourceRequestFromNode, checkPublicUrl, type PublicUrl } from './http/resource-request.js';

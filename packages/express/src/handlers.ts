@@ -1,10 +1,13 @@
 import {
   documentResponse,
   formFields,
+  checkPublicUrl,
   plainRequestFromNode,
+  resourceRequestFromNode,
   writeNodeResponse,
   type AuthorizationServer,
   type PlainRequest,
+  type PublicUrl,
 } from '@rfc7523/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import './types.js';
@@ -80,16 +83,25 @@ export function verifyJwtBearerGrant(server: AuthorizationServer): RequestHandle
 export interface RequireAccessTokenOptions {
   /** Scopes the token must grant, all of them (RFC 6750 §3.1). Default none. */
   scopes?: readonly string[];
+  /**
+   * The public URL a DPoP proof's `htu` must name (RFC 9449 §4.3 item 9), for servers behind a proxy: the
+   * base URL the clients use (`https://api.example.com`), to which the request path is appended, or a
+   * function returning a request's whole URL. Default: the connection's scheme and the `Host` header.
+   */
+  publicUrl?: PublicUrl;
 }
 
 /**
- * Protects a route with access tokens issued by this server (RFC 6750 §2.1, RFC 9068): puts the claims
- * on `req.accessToken`; refuses with 401 `invalid_token` or 403 `insufficient_scope` and a `Bearer` challenge.
+ * Protects a route with access tokens issued by this server (RFC 6750 §2.1, RFC 9068, RFC 9449 §7):
+ * `Authorization: Bearer`, or `Authorization: DPoP` with a `DPoP` proof for a DPoP-bound token (rule D2).
+ * Puts the claims on `req.accessToken`; refuses with 401 `invalid_token` / `invalid_dpop_proof` or 403
+ * `insufficient_scope` and the `Bearer` or `DPoP` challenge.
  */
 export function requireAccessToken(server: AuthorizationServer, options: RequireAccessTokenOptions = {}): RequestHandler {
   const scopes = Object.freeze([...(options.scopes ?? [])]);
+  const publicUrl = checkPublicUrl(options.publicUrl);
   return guarded(server, async (req, _res, next) => {
-    req.accessToken = await server.verifyAccessToken(req.headers.authorization, scopes);
+    req.accessToken = await server.verifyAccessToken(resourceRequestFromNode(req, req.originalUrl, publicUrl), scopes);
     next();
   });
 }

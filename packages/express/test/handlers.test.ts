@@ -116,7 +116,7 @@ describe('@rfc7523/express', () => {
     expect(admin.headers['www-authenticate']).toMatch(/error="insufficient_scope".*scope="admin"/);
     const missing = await request(a).get('/read');
     expect(missing.status).toBe(401);
-    expect(missing.headers['www-authenticate']).toBe('Bearer');
+    expect(missing.headers['www-authenticate']).toMatch(/^Bearer, DPoP algs="ES256 [^"]*"$/);
   });
 
   it('authorizationServerRouter serves metadata and JWKS at the paths of the server URLs', async () => {

@@ -1,4 +1,12 @@
-import { documentResponse, formFields, type AuthorizationServer, type PlainRequest } from '@rfc7523/core';
+import {
+  checkPublicUrl,
+  documentResponse,
+  formFields,
+  resourceRequestFromNode,
+  type AuthorizationServer,
+  type PlainRequest,
+  type PublicUrl,
+} from '@rfc7523/core';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { plainRequest, sendResponse } from './reply.js';
 import './types.js';
@@ -75,18 +83,26 @@ export function verifyJwtBearerGrant(server: AuthorizationServer): OAuthPreHandl
 export interface RequireAccessTokenOptions {
   /** Scopes the token must grant, all of them (RFC 6750 §3.1). Default none. */
   scopes?: readonly string[];
+  /**
+   * The public URL a DPoP proof's `htu` must name (RFC 9449 §4.3 item 9), for servers behind a proxy: the
+   * base URL the clients use (`https://api.example.com`), to which the request path is appended, or a
+   * function returning a request's whole URL. Default: the connection's scheme and the `Host` header.
+   */
+  publicUrl?: PublicUrl;
 }
 
 /**
- * `preHandler` hook protecting a route with access tokens issued by this server (RFC 6750 §2.1,
- * RFC 9068): sets `request.accessToken`; refuses with 401 `invalid_token` or 403 `insufficient_scope`
- * and a `Bearer` challenge (RFC 6750 §3). Default: no scope required.
+ * `preHandler` hook protecting a route with access tokens issued by this server (RFC 6750 §2.1, RFC 9068,
+ * RFC 9449 §7): `Authorization: Bearer`, or `Authorization: DPoP` with a `DPoP` proof for a DPoP-bound
+ * token (rule D2). Sets `request.accessToken`; refuses with 401 `invalid_token` / `invalid_dpop_proof` or
+ * 403 `insufficient_scope` and the `Bearer` or `DPoP` challenge. Default: no scope required.
  */
 export function requireAccessToken(server: AuthorizationServer, options: RequireAccessTokenOptions = {}): OAuthPreHandler {
   const scopes = Object.freeze([...(options.scopes ?? [])]);
+  const publicUrl = checkPublicUrl(options.publicUrl);
   return async function oauthRequireAccessToken(request, reply) {
     return orAnswer(server, reply, async () => {
-      request.accessToken = await server.verifyAccessToken(request.headers.authorization, scopes);
+      request.accessToken = await server.verifyAccessToken(resourceRequestFromNode(request.raw, request.url, publicUrl), scopes);
     });
   };
 }

@@ -1,4 +1,4 @@
-import { documentResponse, type AuthorizationServer } from '@rfc7523/core';
+import { checkPublicUrl, documentResponse, resourceRequestFromNode, type AuthorizationServer, type PublicUrl } from '@rfc7523/core';
 import type { Middleware } from 'koa';
 import { ANSWERED, keepForm, orAnswer, plainRequest, respond } from './respond.js';
 import './state.js';
@@ -60,18 +60,26 @@ export function verifyJwtBearerGrant(server: AuthorizationServer): Middleware {
 export interface RequireAccessTokenOptions {
   /** Scopes the token must grant, all of them (RFC 6750 §3.1). Default none. */
   scopes?: readonly string[];
+  /**
+   * The public URL a DPoP proof's `htu` must name (RFC 9449 §4.3 item 9), for servers behind a proxy: the
+   * base URL the clients use (`https://api.example.com`), to which the request path is appended, or a
+   * function returning a request's whole URL. Default: the connection's scheme and the `Host` header.
+   */
+  publicUrl?: PublicUrl;
 }
 
 /**
- * Protects a route with access tokens issued by this server (RFC 6750 §2.1, RFC 9068): puts the claims
- * on `ctx.state.accessToken`; refuses with 401 `invalid_token` or 403 `insufficient_scope` and a
- * `Bearer` challenge (RFC 6750 §3). Default: no scope required.
+ * Protects a route with access tokens issued by this server (RFC 6750 §2.1, RFC 9068, RFC 9449 §7):
+ * `Authorization: Bearer`, or `Authorization: DPoP` with a `DPoP` proof for a DPoP-bound token (rule D2).
+ * Puts the claims on `ctx.state.accessToken`; refuses with 401 `invalid_token` / `invalid_dpop_proof` or
+ * 403 `insufficient_scope` and the `Bearer` or `DPoP` challenge. Default: no scope required.
  */
 export function requireAccessToken(server: AuthorizationServer, options: RequireAccessTokenOptions = {}): Middleware {
   const scopes = Object.freeze([...(options.scopes ?? [])]);
+  const publicUrl = checkPublicUrl(options.publicUrl);
   return async function oauthRequireAccessToken(ctx, next) {
-    // The raw header, so that an absent one stays undefined (Koa's ctx.get would give "").
-    const claims = await orAnswer(server, ctx, () => server.verifyAccessToken(ctx.req.headers.authorization, scopes));
+    // The raw headers, so that an absent one stays undefined (Koa's ctx.get would give "").
+    const claims = await orAnswer(server, ctx, () => server.verifyAccessToken(resourceRequestFromNode(ctx.req, ctx.originalUrl, publicUrl), scopes));
     if (claims === ANSWERED) return;
     ctx.state.accessToken = claims;
     await next();

@@ -126,10 +126,10 @@ describe('requireAccessToken', () => {
     expect(res.body).toEqual({ sub: 'worker', scope: 'read write' });
   });
 
-  test('refuses a request without a token with 401 and a bare WWW-Authenticate: Bearer (RFC 6750 §3.1)', async () => {
+  test('refuses a request without a token with 401 and bare Bearer and DPoP challenges (RFC 6750 §3.1, RFC 9449 §7.2)', async () => {
     const res = await request(http.url).get('/read');
     expectOAuthError(res, 401, 'invalid_token');
-    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer, DPoP algs="ES256 [^"]*"$/);
   });
 
   test('refuses an invalid token with 401 and a Bearer invalid_token challenge (RFC 6750 §3.1)', async () => {

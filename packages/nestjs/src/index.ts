@@ -2,7 +2,7 @@ export { Rfc7523Module } from './rfc7523.module.js';
 export type { Rfc7523ModuleExtras, Rfc7523ModuleForRootOptions, Rfc7523ModuleAsyncOptions } from './rfc7523.module-definition.js';
 export type { Rfc7523ModuleOptions, ExistingAuthorizationServerOptions } from './module-options.js';
 export { authorizationServerFactory } from './authorization-server.factory.js';
-export { REPLAY_STORE, RFC7523_OPTIONS, REQUIRED_SCOPES } from './tokens.js';
+export { REPLAY_STORE, RFC7523_OPTIONS, REQUIRED_SCOPES, PUBLIC_URL } from './tokens.js';
 export { readPlainRequest, type OAuthRequest } from './oauth-request.js';
 export { ClientAuthenticationGuard } from './guards/client-authentication.guard.js';
 export { JwtBearerGrantGuard } from './guards/jwt-bearer-grant.guard.js';
