@@ -7,6 +7,7 @@ import {
   verifyJwtBearerGrant,
 } from '@rfc7523/fastify';
 import { app, clientAuth, expectOAuthError, form, GRANT_ISSUER, makeFixture, postForm, SUBJECT, type Fixture } from './support/fixture.js';
+import { inject } from './support/inject.js';
 
 let fx: Fixture;
 let fastify: FastifyInstance;
@@ -54,7 +55,7 @@ async function accessToken(): Promise<string> {
   return res.json().access_token as string;
 }
 
-const get = (url: string, token?: string) => fastify.inject({ method: 'GET', url, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+const get = (url: string, token?: string) => inject(fastify, { method: 'GET', url, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
 
 describe('request decorators', () => {
   test('are null on a route no hook ran for', async () => {
@@ -88,7 +89,7 @@ describe('authenticateClient', () => {
   });
 
   test('refuses a JSON body with 400 invalid_request (rule R7)', async () => {
-    const res = await fastify.inject({ method: 'POST', url: '/introspect', headers: { 'content-type': 'application/json' }, payload: '{"token":"abc"}' });
+    const res = await inject(fastify, { method: 'POST', url: '/introspect', headers: { 'content-type': 'application/json' }, payload: '{"token":"abc"}' });
     expectOAuthError(res, 400, 'invalid_request');
   });
 });

@@ -2,6 +2,7 @@ import querystring from 'node:querystring';
 import { fastifyRfc7523, InsufficientScopeError, OAUTH_ERROR_MARK, type AuthorizationServer, type Rfc7523Event } from '@rfc7523/fastify';
 import { authenticateClient, createAuthorizationServer } from '@rfc7523/fastify';
 import { app, clientAuth, expectOAuthError, FORM, form, ISSUER, makeFixture, postForm, type Fixture } from './support/fixture.js';
+import { inject } from './support/inject.js';
 
 let fx: Fixture;
 
@@ -63,7 +64,7 @@ describe('the OAuth error handler', () => {
       throw new InsufficientScopeError('admin');
     });
     try {
-      const res = await fastify.inject({ method: 'GET', url: '/oauth' });
+      const res = await inject(fastify, { method: 'GET', url: '/oauth' });
       expectOAuthError(res, 403, 'insufficient_scope');
       expect(res.headers['www-authenticate']).toContain('scope="admin"');
     } finally {
@@ -84,7 +85,7 @@ describe('the OAuth error handler', () => {
       });
     });
     try {
-      const res = await fastify.inject({ method: 'GET', url: '/marked' });
+      const res = await inject(fastify, { method: 'GET', url: '/marked' });
       expectOAuthError(res, 503, 'temporarily_unavailable');
       expect(res.json()).toEqual({ error: 'temporarily_unavailable', error_description: 'try later' });
       expect(res.headers['retry-after']).toBe('30');
@@ -101,7 +102,7 @@ describe('the OAuth error handler', () => {
       throw Object.assign(new Error('teapot'), { statusCode: 418 });
     });
     try {
-      const res = await fastify.inject({ method: 'GET', url: '/bug' });
+      const res = await inject(fastify, { method: 'GET', url: '/bug' });
       expect(res.statusCode).toBe(418);
       expect(res.json()).toEqual({ statusCode: 418, error: "I'm a Teapot", message: 'teapot' });
     } finally {
@@ -126,9 +127,9 @@ describe('the OAuth error handler', () => {
       });
     });
     try {
-      expect((await fastify.inject({ method: 'GET', url: '/bug' })).json()).toEqual({ mine: true });
+      expect((await inject(fastify, { method: 'GET', url: '/bug' })).json()).toEqual({ mine: true });
       expect(seen).toEqual([expect.objectContaining({ message: 'db down' })]);
-      expectOAuthError(await fastify.inject({ method: 'GET', url: '/oauth' }), 403, 'insufficient_scope');
+      expectOAuthError(await inject(fastify, { method: 'GET', url: '/oauth' }), 403, 'insufficient_scope');
       expect(seen).toHaveLength(1);
     } finally {
       await fastify.close();

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { createAuthorizationServer, fastifyRfc7523 } from '@rfc7523/fastify';
 import { app, clientAuth, expectOAuthError, form, FORM, ISSUER, makeFixture, postForm, type Fixture } from './support/fixture.js';
+import { inject } from './support/inject.js';
 
 let fx: Fixture;
 let fastify: FastifyInstance;
@@ -15,7 +16,7 @@ beforeAll(async () => {
 
 afterAll(() => fastify.close());
 
-const postToken = (body: string, type = FORM) => fastify.inject({ method: 'POST', url: '/token', headers: { 'content-type': type }, payload: body });
+const postToken = (body: string, type = FORM) => inject(fastify, { method: 'POST', url: '/token', headers: { 'content-type': type }, payload: body });
 
 describe('the routes of fastifyRfc7523', () => {
   test('issue an access token for client_credentials with a private_key_jwt client assertion (RFC 7523 §2.2, RFC 6749 §5.1)', async () => {
@@ -40,7 +41,7 @@ describe('the routes of fastifyRfc7523', () => {
   });
 
   test.each(['GET', 'PUT', 'DELETE', 'PATCH'] as const)('answer %s at the token path with 405 invalid_request JSON and Allow: POST (rule R7)', async (method) => {
-    const res = await fastify.inject({ method, url: '/token', ...(method === 'GET' || method === 'DELETE' ? {} : { headers: { 'content-type': FORM }, payload: 'a=b' }) });
+    const res = await inject(fastify, { method, url: '/token', ...(method === 'GET' || method === 'DELETE' ? {} : { headers: { 'content-type': FORM }, payload: 'a=b' }) });
     expectOAuthError(res, 405, 'invalid_request');
     expect(res.headers.allow).toBe('POST');
   });
@@ -75,7 +76,7 @@ describe('the routes of fastifyRfc7523', () => {
         yield Buffer.from(`${i === 0 ? 'grant_type=client_credentials&pad=' : ''}${'x'.repeat(i === 0 ? 990 : 1024)}`);
       }
     };
-    const res = await fastify.inject({ method: 'POST', url: '/token', headers: { 'content-type': FORM }, payload: Readable.from(chunks()) });
+    const res = await inject(fastify, { method: 'POST', url: '/token', headers: { 'content-type': FORM }, payload: Readable.from(chunks()) });
     expectOAuthError(res, 413, 'invalid_request');
   });
 
@@ -90,19 +91,19 @@ describe('the routes of fastifyRfc7523', () => {
   });
 
   test('serve the RFC 8414 metadata and the JWKS as cacheable JSON', async () => {
-    const metadata = await fastify.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' });
+    const metadata = await inject(fastify, { method: 'GET', url: '/.well-known/oauth-authorization-server' });
     expect(metadata.statusCode).toBe(200);
     expect(metadata.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(metadata.headers['cache-control']).toBe('public, max-age=300');
     expect(metadata.json()).toMatchObject({ issuer: ISSUER, token_endpoint: `${ISSUER}/token`, jwks_uri: `${ISSUER}/jwks` });
-    const jwks = await fastify.inject({ method: 'GET', url: '/jwks' });
+    const jwks = await inject(fastify, { method: 'GET', url: '/jwks' });
     expect(jwks.statusCode).toBe(200);
     expect(jwks.json()).toEqual(JSON.parse(JSON.stringify(fx.server.jwks)));
   });
 
   test('leave other paths to Fastify', async () => {
-    expect((await fastify.inject({ method: 'GET', url: '/elsewhere' })).statusCode).toBe(404);
-    expect((await fastify.inject({ method: 'POST', url: '/jwks' })).statusCode).toBe(404);
+    expect((await inject(fastify, { method: 'GET', url: '/elsewhere' })).statusCode).toBe(404);
+    expect((await inject(fastify, { method: 'POST', url: '/jwks' })).statusCode).toBe(404);
   });
 
   test('mount the endpoints at the paths of an issuer with a path (RFC 8414 §3.1)', async () => {
@@ -110,10 +111,10 @@ describe('the routes of fastifyRfc7523', () => {
     const tenant = app();
     await tenant.register(fastifyRfc7523, { server });
     try {
-      const metadata = await tenant.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server/tenant-a' });
+      const metadata = await inject(tenant, { method: 'GET', url: '/.well-known/oauth-authorization-server/tenant-a' });
       expect(metadata.json()).toMatchObject({ issuer: `${ISSUER}/tenant-a`, token_endpoint: `${ISSUER}/tenant-a/token` });
-      expect((await tenant.inject({ method: 'GET', url: '/tenant-a/jwks' })).statusCode).toBe(200);
-      expectOAuthError(await tenant.inject({ method: 'GET', url: '/tenant-a/token' }), 405, 'invalid_request');
+      expect((await inject(tenant, { method: 'GET', url: '/tenant-a/jwks' })).statusCode).toBe(200);
+      expectOAuthError(await inject(tenant, { method: 'GET', url: '/tenant-a/token' }), 405, 'invalid_request');
     } finally {
       await tenant.close();
     }

@@ -1,10 +1,11 @@
 /**
  * Test fixtures: a fake clock, keys and assertions minted with jose, an engine, and a Fastify app
- * driven with `inject()` (no port).
+ * driven with `inject()` from ./inject.ts (a loopback port: see there why not fastify.inject).
  */
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair, exportJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { inject, type InjectResponse } from './inject.js';
 import {
   createAuthorizationServer,
   JWT_BEARER_CLIENT_ASSERTION_TYPE,
@@ -106,8 +107,7 @@ export function expectOAuthError(res: InjectResponse, status: number, error: str
   expect(res.headers['cache-control']).toBe('no-store');
 }
 
-/** What `inject()` answers. */
-export type InjectResponse = Awaited<ReturnType<FastifyInstance['inject']>>;
+export type { InjectResponse } from './inject.js';
 
 /** A Fastify app with the logger off, closed by the test. */
 export function app(): FastifyInstance {
@@ -116,5 +116,5 @@ export function app(): FastifyInstance {
 
 /** A form POST through `inject()`. */
 export function postForm(fastify: FastifyInstance, url: string, body: string): Promise<InjectResponse> {
-  return fastify.inject({ method: 'POST', url, headers: { 'content-type': FORM }, payload: body });
+  return inject(fastify, { method: 'POST', url, headers: { 'content-type': FORM }, payload: body });
 }
