@@ -108,12 +108,38 @@ export function fixFor(stepId: AssertionStepId, reason: string, ctx: FixContext)
       return `sign with a key registered for the ${who} (header kid ${quote(header.kid)}, alg ${quote(header.alg)}); ${registeredKids(ctx)}`;
     case 'signature':
       return `sign with the private key whose public half is registered for the ${who}, and do not alter the token after signing`;
+    case 'claim-conditions': {
+      const conditions = issuerOf(ctx)?.claim_conditions ?? [];
+      return `the token's claims must meet every claim condition of the issuer in ${configPath} (${list(conditions)}): mint it from the job, repository or service account they name; a condition that reads a claim the token lacks refuses it`;
+    }
     case 'subject-sanity':
-      return `sub ${quote(claims.sub)} cannot be the subject of an access token: use one that is not empty, at most ${MAX_SUBJECT_LENGTH} characters, without control characters, and not a registered client_id`;
+      return `${issuerOf(ctx)?.subject_mapping === undefined ? `sub ${quote(claims.sub)}` : `the subject mapped by ${quote(issuerOf(ctx)?.subject_mapping)}`} cannot be the subject of an access token: use one that is not empty, at most ${MAX_SUBJECT_LENGTH} characters, without control characters, and not a registered client_id`;
     case 'scope': {
       const entry = issuerOf(ctx);
       return `ask only for scopes within ${quote(entry?.scope ?? '')} (what the issuer may grant), or leave scope out for all of them`;
     }
+    case 'id-jag-typ':
+      return reason === 'id_jag_typ_required'
+        ? `the issuer ${quote(claims.iss)} is an id_jag issuer: its grants must have typ oauth-id-jag+jwt (an ID-JAG from its token exchange), not ${quote(header.typ)}`
+        : `typ oauth-id-jag+jwt is accepted only from an issuer with "id_jag": true in ${configPath}: set it on ${quote(claims.iss)} if it is an enterprise IdP, or send a plain JWT`;
+    case 'id-jag-claims':
+      return reason === 'claim_not_supported'
+        ? 'ask the IdP for an ID-JAG without authorization_details: this server does not process them'
+        : 'an ID-JAG needs client_id (the client at this server) and iat: ask the IdP for a fresh ID-JAG by token exchange';
+    case 'id-jag-client':
+      return reason === 'client_auth_required'
+        ? 'authenticate the client (private_key_jwt) when presenting an ID-JAG, e.g. with rfc7523 id-jag exchange'
+        : `present the ID-JAG as client ${quote(claims.client_id)}, the client_id it was issued for, or ask the IdP for one for your client`;
+    case 'id-jag-binding':
+      return reason === 'claim_not_supported'
+        ? 'cnf must hold only jkt (a DPoP key thumbprint)'
+        : 'the ID-JAG is bound to a DPoP key (cnf.jkt): send a DPoP proof signed with that same key (rfc7523 id-jag exchange --dpop-key)';
+    case 'resource':
+      return reason === 'resource_not_governed'
+        ? `the ID-JAG is for ${quote(claims.resource)}, which is not in "resources" of ${configPath}: ask the IdP for this server's resource`
+        : reason === 'invalid_claim'
+          ? 'the ID-JAG resource must be an absolute URI or a list of them, and its scope a space-separated string'
+          : `request only a resource listed in "resources" of ${configPath} and in the ID-JAG's resource claim (${quote(claims.resource)}), as an absolute URI without fragment`;
     case 'replay':
       return 'mint a new assertion for every request';
   }
