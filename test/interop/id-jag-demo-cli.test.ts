@@ -1,0 +1,115 @@
+/**
+ * `rfc7523 id-jag exchange` (the built CLI, run as a user runs it) against a real demo AS trusting the test
+ * IdP for ID-JAGs (rules G1–G6): both legs, with and without DPoP, and a leg-2 refusal.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
+import { runDemo, type RunningDemo } from '@rfc7523/demo-kit';
+import { expressDemo } from 'express-demo';
+import { startTestIdp, type TestIdp } from '../support/idp/test-idp.js';
+
+const MAIN = fileURLToPath(new URL('../../packages/client/dist/cli/main.js', import.meta.url));
+const MCP = 'https://mcp.interop.test/mcp';
+
+function rfc7523(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function keyPair(kid: string): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  return { privateJwk: { ...(await exportJWK(privateKey)), kid }, publicJwk: { ...(await exportJWK(publicKey)), kid } };
+}
+
+/** A free loopback port, so that ISSUER is the demo's real URL and the CLI can discover its token endpoint. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let dir: string;
+let idp: TestIdp;
+let demo: RunningDemo;
+let issuer: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rfc7523-idjag-demo-'));
+  const [agent, other] = await Promise.all([keyPair('agent-1'), keyPair('other-1')]);
+  await writeFile(join(dir, 'agent.key.json'), JSON.stringify(agent.privateJwk), { mode: 0o600 });
+  await writeFile(join(dir, 'other.key.json'), JSON.stringify(other.privateJwk), { mode: 0o600 });
+  const port = await freePort();
+  issuer = `http://127.0.0.1:${port}`;
+  idp = await startTestIdp({ clients: [{ clientId: 'agent-at-idp', jwks: [agent.publicJwk], resourceClients: { [issuer]: 'agent' }, scope: 'tools:read tools:write' }] });
+  await writeFile(join(dir, 'id_token.jwt'), await idp.mintIdToken({ subject: 'alice', clientId: 'agent-at-idp' }));
+  const config = {
+    clients: [
+      { client_id: 'agent', jwks: { keys: [agent.publicJwk] }, grant_types: [JWT_BEARER_GRANT_TYPE], scope: 'tools:read tools:write' },
+      { client_id: 'other-agent', jwks: { keys: [other.publicJwk] }, grant_types: [JWT_BEARER_GRANT_TYPE], scope: 'tools:read' },
+    ],
+    trusted_issuers: [idp.trustedIssuer({ discovery: undefined, jwks_uri: idp.jwksUri, scope: 'tools:read tools:write' })],
+    resources: [MCP],
+  };
+  await writeFile(join(dir, 'trust.json'), JSON.stringify(config));
+  demo = await runDemo({ PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, AS_CONFIG: join(dir, 'trust.json') }, 0, expressDemo, { logEvents: false });
+});
+afterAll(async () => {
+  await Promise.all([demo?.close(), idp?.close()]);
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+const idpArgs = () => ['--idp', idp.issuer, '--idp-client-id', 'agent-at-idp', '--idp-key', join(dir, 'agent.key.json'), '--subject-token', `@${join(dir, 'id_token.jwt')}`];
+const asArgs = (client = 'agent', key = 'agent.key.json') => ['--issuer', issuer, '--client-id', client, '--key', join(dir, key)];
+
+async function accessTokenClaims(token: string): Promise<JWTPayload> {
+  const jwks = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: JWK[] };
+  return (await jwtVerify(token, createLocalJWKSet(jwks), { issuer, audience: MCP, typ: 'at+jwt' })).payload;
+}
+
+describe('rfc7523 id-jag exchange (built CLI) against the express demo', () => {
+  it('runs both legs: the demo issues a token for the MCP resource with the intersected scope', async () => {
+    const run = await rfc7523(['id-jag', 'exchange', ...idpArgs(), ...asArgs(), '--resource', MCP, '--scope', 'tools:read', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as { token_response: Record<string, unknown>; id_jag: { claims: JWTPayload } };
+    expect(out.id_jag.claims).toMatchObject({ iss: idp.issuer, aud: issuer, client_id: 'agent', resource: MCP });
+    expect(out.token_response).toMatchObject({ token_type: 'Bearer', scope: 'tools:read', resource: MCP });
+    expect(await accessTokenClaims(out.token_response.access_token as string)).toMatchObject({ sub: 'alice', client_id: 'agent', aud: MCP, scope: 'tools:read' });
+  });
+
+  it('with DPoP: the IdP binds the ID-JAG to the key, the demo checks the proof and binds the token to the same key', async () => {
+    const keyOut = join(dir, 'dpop.key.json');
+    const run = await rfc7523(['id-jag', 'exchange', ...idpArgs(), ...asArgs(), '--resource', MCP, '--dpop-key-out', keyOut, '--json']);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as { token_response: Record<string, unknown>; id_jag: { claims: JWTPayload }; dpop_jkt: string };
+    const { d: _d, ...publicPart } = JSON.parse(await readFile(keyOut, 'utf8')) as JWK;
+    const jkt = await calculateJwkThumbprint(publicPart);
+    expect(out.id_jag.claims.cnf).toEqual({ jkt });
+    expect(out.token_response.token_type).toBe('DPoP');
+    expect((await accessTokenClaims(out.token_response.access_token as string)).cnf).toEqual({ jkt });
+  });
+
+  it('leg 2 presented by a client the ID-JAG was not issued for: exit 1, invalid_grant', async () => {
+    const run = await rfc7523(['id-jag', 'exchange', ...idpArgs(), ...asArgs('other-agent', 'other.key.json'), '--resource', MCP]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('invalid_grant');
+  });
+});
