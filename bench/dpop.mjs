@@ -1,5 +1,6 @@
 // DPoP proof verification (RFC 9449 §4.3) against a plain ES256 JWT verification: how much the DPoP
-// path adds per request. Not wired into run.mjs yet. Needs the core build (npm run build -w packages/core).
+// path adds per request. Also the optional section `dpop` of run.mjs (--only=dpop). Needs the core build
+// (npm run build -w packages/core).
 //
 //   node bench/dpop.mjs            # about a minute on 2 cores
 //   node bench/dpop.mjs --quick    # a few seconds
