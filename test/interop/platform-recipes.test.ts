@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunningDemo } from '@rfc7523/demo-kit';
+import { parseTrustConfig } from '@rfc7523/core';
 import { runCli } from '../../packages/client/src/cli/run.js';
 import { fakeIo } from '../../packages/client/test/cli/support.js';
 import { targets } from '../conformance/targets.js';
@@ -10,10 +11,12 @@ import { GitHubActionsIssuer, GitHubIdTokenEndpoint, GitLabIssuer, KubernetesIss
 import { startDemo } from './support/interop.js';
 
 /**
- * The recipes of docs/recipes, followed end to end: the trust entry each page shows (with the platform's
- * issuer origin replaced by the loopback fixture's — the key set paths are the platforms' own) is loaded
- * by the Express demo, and the `rfc7523 token` command each page shows (with the demo as --issuer) gets
- * an access token from a token shaped like the one the page's YAML makes the platform issue.
+ * The recipes of docs/recipes, followed end to end: the trust entry each page shows (a preset with
+ * discovery and claim conditions, rules W1–W6; its `issuer` overridden with the loopback fixture's, as
+ * the pages say to do for GitHub Enterprise Server or a self-managed GitLab) is loaded by the Express
+ * demo, and the `rfc7523 token` command each page shows (with the demo as --issuer) gets an access token
+ * from a token shaped like the one the page's YAML makes the platform issue. The static alternative each
+ * page shows is a valid trust file too.
  */
 const RECIPES = fileURLToPath(new URL('../../docs/recipes/', import.meta.url));
 const AS_ISSUER = 'https://auth.example.com';
@@ -21,7 +24,7 @@ const AS_ISSUER = 'https://auth.example.com';
 interface Recipe {
   text: string;
   /** The JSON block after the marker. */
-  block(marker: 'recipe-trust-config' | 'recipe-planned-config'): Record<string, unknown>;
+  block(marker: 'recipe-trust-config' | 'recipe-static-config'): Record<string, unknown>;
   /** The first `rfc7523 token …` command of the page, as arguments, with the demo as issuer. */
   tokenCommand(issuer: string): string[];
 }
@@ -55,12 +58,17 @@ beforeAll(async () => {
   [github, gitlab, cluster] = await Promise.all([GitHubActionsIssuer.start(), GitLabIssuer.start(), KubernetesIssuer.start()]);
   endpoint = await GitHubIdTokenEndpoint.start(github);
   recipes = { github: await recipe('github-actions.md'), gitlab: await recipe('gitlab.md'), kubernetes: await recipe('kubernetes.md') };
-  const swap = (config: Record<string, unknown>, from: string, to: string): Record<string, unknown> => JSON.parse(JSON.stringify(config).replaceAll(from, to));
+  // The preset's issuer, overridden with the fixture's (every preset field is overridable, rule W6).
+  const atFixture = (config: Record<string, unknown>, issuer: string): Record<string, unknown> => ({
+    ...config,
+    trusted_issuers: (config.trusted_issuers as Record<string, unknown>[]).map((entry) => ({ ...entry, issuer })),
+  });
   const parts = [
-    swap(recipes.github.block('recipe-trust-config'), 'https://token.actions.githubusercontent.com', github.issuer),
-    swap(recipes.gitlab.block('recipe-trust-config'), 'https://gitlab.com', gitlab.issuer),
-    swap(recipes.kubernetes.block('recipe-trust-config'), 'https://oidc.cluster.example.com', cluster.issuer),
+    atFixture(recipes.github.block('recipe-trust-config'), github.issuer),
+    atFixture(recipes.gitlab.block('recipe-trust-config'), gitlab.issuer),
+    atFixture(recipes.kubernetes.block('recipe-trust-config'), cluster.issuer),
   ];
+  for (const part of parts) expect((part.trusted_issuers as Record<string, unknown>[])[0]).toMatchObject({ preset: expect.any(String), claim_conditions: expect.any(Array) });
   const config = Object.assign({}, ...parts, { trusted_issuers: parts.flatMap((p) => p.trusted_issuers as unknown[]) });
   dir = await mkdtemp(join(tmpdir(), 'rfc7523-recipes-'));
   const configPath = join(dir, 'trust-config.json');
@@ -85,12 +93,15 @@ describe('docs/recipes, followed against the Express demo', () => {
     expect(argv).toEqual(['token', '--issuer', demo.issuer, '--from', 'github-actions', '--scope', 'deploy', '--raw']);
     const io = fakeIo({}, '', endpoint.env);
     expect(await runCli(argv, io)).toBe(0);
-    expect(await whoami(io.output)).toMatchObject({ sub: 'repo:octo-org@123456/octo-repo@456789:ref:refs/heads/main', scope: 'deploy' });
+    // The page's subject_mapping names the access token's subject.
+    expect(await whoami(io.output)).toMatchObject({ sub: 'gha:octo-org/octo-repo:refs/heads/main', scope: 'deploy' });
     expect(endpoint.requests.at(-1)!.audience).toBe(demo.issuer);
+    // The keys were found through discovery (rule W1).
+    expect(github.requests).toContain('GET /.well-known/openid-configuration');
   });
 
   it('github-actions.md: the same repository name under another owner id is refused', async () => {
-    endpoint.job = { immutableSubject: true, repositoryOwnerId: '999999' };
+    endpoint.job = { repositoryOwnerId: '999999' };
     const io = fakeIo({}, '', endpoint.env);
     expect(await runCli(recipes.github.tokenCommand(demo.issuer), io)).toBe(1);
     expect(io.errors).toContain('refused: invalid_grant');
@@ -103,18 +114,32 @@ describe('docs/recipes, followed against the Express demo', () => {
     expect(await whoami(io.output)).toMatchObject({ sub: 'project_path:acme/api:ref_type:branch:ref:main', scope: 'deploy' });
   });
 
-  it('kubernetes.md: the pod with the projected token gets a payments token (token file given, as the page says)', async () => {
+  it('kubernetes.md: the pod with the projected token gets a payments token, twice with the same token (token file given, as the page says)', async () => {
     const path = join(dir, 'rfc7523');
     await writeFile(path, await cluster.mint({ audience: demo.issuer, namespace: 'payments', serviceAccount: 'api', expirationSeconds: 600 }));
-    const io = fakeIo();
-    expect(await runCli([...recipes.kubernetes.tokenCommand(demo.issuer), '--token-file', path], io)).toBe(0);
-    expect(await whoami(io.output)).toMatchObject({ sub: 'system:serviceaccount:payments:api', scope: 'payments' });
+    for (let i = 0; i < 2; i++) {
+      const io = fakeIo();
+      expect(await runCli([...recipes.kubernetes.tokenCommand(demo.issuer), '--token-file', path], io)).toBe(0);
+      expect(await whoami(io.output)).toMatchObject({ sub: 'system:serviceaccount:payments:api', scope: 'payments' });
+    }
     expect(recipes.kubernetes.text).toContain('--token-file');
   });
 
-  it.each(['github-actions.md', 'gitlab.md', 'kubernetes.md'])('%s: the planned entry is JSON with a preset and claim conditions', async (name) => {
-    const planned = (await recipe(name)).block('recipe-planned-config');
-    const [entry] = planned.trusted_issuers as Record<string, unknown>[];
-    expect(entry).toMatchObject({ preset: expect.any(String), claim_conditions: expect.any(Array) });
+  it('kubernetes.md: a service account of another namespace is refused', async () => {
+    const path = join(dir, 'rfc7523-other');
+    await writeFile(path, await cluster.mint({ audience: demo.issuer, namespace: 'billing', serviceAccount: 'api' }));
+    const io = fakeIo();
+    expect(await runCli([...recipes.kubernetes.tokenCommand(demo.issuer), '--token-file', path], io)).toBe(1);
+    expect(io.errors).toContain('refused: invalid_grant');
+  });
+
+  it.each(['github-actions.md', 'gitlab.md', 'kubernetes.md'])('%s: the static alternative is a valid trust file', async (name) => {
+    const config = parseTrustConfig((await recipe(name)).block('recipe-static-config'), name);
+    expect(config.trustedIssuers[0]).toMatchObject({ jwks_uri: expect.stringMatching(/^https:\/\//), subjects: expect.any(Array) });
+  });
+
+  it.each(['github-actions.md', 'gitlab.md'])('%s: the preset entry as shown, on the platform issuer, passes start-up (its conditions pin ids)', async (name) => {
+    const block = (await recipe(name)).block('recipe-trust-config');
+    expect(() => parseTrustConfig(block, name)).not.toThrow();
   });
 });
