@@ -1,6 +1,7 @@
 /**
  * `rfc7523 id-jag exchange` (the built CLI, run as a user runs it) against a real demo AS trusting the test
- * IdP for ID-JAGs (rules G1–G6): both legs, with and without DPoP, and a leg-2 refusal.
+ * IdP for ID-JAGs with the trust entry of docs/recipes/id-jag.md (rules G1–G6): both legs, with and without
+ * DPoP, and a leg-2 refusal.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +16,17 @@ import { expressDemo } from 'express-demo';
 import { startTestIdp, type TestIdp } from '../support/idp/test-idp.js';
 
 const MAIN = fileURLToPath(new URL('../../packages/client/dist/cli/main.js', import.meta.url));
-const MCP = 'https://mcp.interop.test/mcp';
+/** The recipe (docs/recipes/id-jag.md) this test follows: its trust entry, with the loopback IdP and agent keys. */
+const RECIPE = fileURLToPath(new URL('../../docs/recipes/id-jag.md', import.meta.url));
+const MCP = 'https://mcp.example.com/mcp';
+
+/** The JSON block after `<!-- recipe-trust-config -->` in the recipe. */
+async function recipeTrustConfig(): Promise<{ clients: Record<string, unknown>[]; trusted_issuers: Record<string, unknown>[]; resources: string[] }> {
+  const text = await readFile(RECIPE, 'utf8');
+  const match = /<!-- recipe-trust-config -->\n```json\n([\s\S]*?)\n```/.exec(text);
+  if (match === null) throw new Error('the recipe has no trust-config block');
+  return JSON.parse(match[1] as string) as never;
+}
 
 function rfc7523(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -60,14 +71,15 @@ beforeAll(async () => {
   issuer = `http://127.0.0.1:${port}`;
   idp = await startTestIdp({ clients: [{ clientId: 'agent-at-idp', jwks: [agent.publicJwk], resourceClients: { [issuer]: 'agent' }, scope: 'tools:read tools:write' }] });
   await writeFile(join(dir, 'id_token.jwt'), await idp.mintIdToken({ subject: 'alice', clientId: 'agent-at-idp' }));
-  const config = {
-    clients: [
-      { client_id: 'agent', jwks: { keys: [agent.publicJwk] }, grant_types: [JWT_BEARER_GRANT_TYPE], scope: 'tools:read tools:write' },
-      { client_id: 'other-agent', jwks: { keys: [other.publicJwk] }, grant_types: [JWT_BEARER_GRANT_TYPE], scope: 'tools:read' },
-    ],
-    trusted_issuers: [idp.trustedIssuer({ discovery: undefined, jwks_uri: idp.jwksUri, scope: 'tools:read tools:write' })],
-    resources: [MCP],
-  };
+  // The recipe's entries as they are, but for the IdP's loopback issuer (found by discovery, rule W1) and the agent's keys.
+  const config = await recipeTrustConfig();
+  expect(config.resources).toEqual([MCP]);
+  const { jwks_uri: _uri, ...client } = config.clients[0]!;
+  config.clients = [
+    { ...client, client_id: 'agent', jwks: { keys: [agent.publicJwk] } },
+    { client_id: 'other-agent', jwks: { keys: [other.publicJwk] }, grant_types: [JWT_BEARER_GRANT_TYPE], scope: 'tools:read' },
+  ];
+  config.trusted_issuers = [{ ...config.trusted_issuers[0]!, issuer: idp.issuer }];
   await writeFile(join(dir, 'trust.json'), JSON.stringify(config));
   demo = await runDemo({ PORT: String(port), HOST: '127.0.0.1', ISSUER: issuer, AS_CONFIG: join(dir, 'trust.json') }, 0, expressDemo, { logEvents: false });
 });

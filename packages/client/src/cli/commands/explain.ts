@@ -22,7 +22,8 @@ Options:
   --use client|grant    explain it as a client assertion (private_key_jwt) or as a jwt-bearer grant
                         default: client when typ is client-authentication+jwt or iss is a
                         registered client, grant when iss is a trusted issuer
-  --client-id ID        client use: the client_id parameter the request would carry
+  --client-id ID        client use: the client_id parameter the request would carry;
+                        grant use: the client that would present it, authenticated (an ID-JAG, rule G3)
   --scope SCOPE         grant use: the scope the request would ask for
   --json                print { verdict, use, error?, status?, reason?, rule?, checks[] }
   -h, --help            show this help

@@ -17,7 +17,7 @@ export interface ExplainInput {
   readonly tokenEndpoint?: string;
   /** Client authentication or grant. Default: guessed (see {@link chooseUse}). */
   readonly use?: ExplainUse;
-  /** A `client_id` parameter to send along (client use only, rule R5). */
+  /** Client use: a `client_id` parameter to send along (rule R5). Grant use: the client presenting it, authenticated (rule G3). */
   readonly clientId?: string;
   /** A `scope` parameter to send along (grant use only, rule R10). */
   readonly scope?: string;
@@ -95,7 +95,7 @@ export async function explainAssertion(input: ExplainInput): Promise<Explanation
     ...input.config,
     now,
   });
-  const trace = await server.traceAssertion(ASSERTION_USE[use], input.assertion, use === 'client' ? { ...(input.clientId === undefined ? {} : { clientId: input.clientId }) } : { ...(input.scope === undefined ? {} : { scope: input.scope }) });
+  const trace = await server.traceAssertion(ASSERTION_USE[use], input.assertion, use === 'client' ? { ...(input.clientId === undefined ? {} : { clientId: input.clientId }) } : { ...(input.scope === undefined ? {} : { scope: input.scope }), ...(input.clientId === undefined ? {} : { clientId: input.clientId }) });
 
   const ctx: FixContext = {
     use,
