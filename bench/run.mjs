@@ -8,9 +8,11 @@
 // Sections: engine (engine.mjs), cryptoCosts (crypto-costs.mjs), replayMemory (replay-memory.mjs), redis (redis-latency.mjs),
 // http (http.mjs), scale (scale.mjs), enumeration (enumeration-timing.mjs). Servers run in child processes; autocannon runs here.
 // Optional sections, run only when named in --only: redisScale (redis-scale.mjs: one Redis, a 3-master cluster, WAIT 1),
-// dpop (dpop.mjs: DPoP proof verification against a plain ES256 JWT verify, rules D1-D2; needs the core build).
+// dpop (dpop.mjs: DPoP proof verification against a plain ES256 JWT verify, rules D1-D2; needs the core build),
+// conditions (conditions.mjs: token-endpoint throughput with ten CEL claim conditions against none, rule W2; needs the core build).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { benchCryptoCosts } from './crypto-costs.mjs';
+import { benchConditions } from './conditions.mjs';
 import { benchDpop } from './dpop.mjs';
 import { benchEngine } from './engine.mjs';
 import { benchEnumerationTiming } from './enumeration-timing.mjs';
@@ -29,7 +31,7 @@ const SECTIONS = ['engine', 'cryptoCosts', 'replayMemory', 'redis', 'http', 'sca
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 /** Sections run only when --only names them. */
-const OPTIONAL_SECTIONS = ['redisScale', 'dpop'];
+const OPTIONAL_SECTIONS = ['redisScale', 'dpop', 'conditions'];
 const only = onlyArg ? onlyArg.slice('--only='.length).split(',') : SECTIONS;
 for (const name of only) {
   if (!SECTIONS.includes(name) && !OPTIONAL_SECTIONS.includes(name)) {
@@ -45,6 +47,7 @@ const settings = quick
       redis: { count: 2000 },
       redisScale: { count: 2000, requests: 500 },
       dpop: { count: 1000, reps: 1 },
+      conditions: { count: 1000, reps: 1 },
       http: { rounds: 2, seconds: 1.5, warmupRequests: 1000 },
       scale: { rounds: 2, seconds: 1.5, warmupRequests: 1000, manyClients: 10_000, replayEntries: 100_000 },
       enumeration: { count: 500 },
@@ -56,6 +59,7 @@ const settings = quick
       redis: { count: 20_000 },
       redisScale: { count: 20_000, requests: 3000 },
       dpop: { count: 4000, reps: 3 },
+      conditions: { count: 4000, reps: 3 },
       http: { rounds: 5, seconds: 5, warmupRequests: 4000 },
       scale: { rounds: 5, seconds: 5, warmupRequests: 4000, manyClients: 100_000, replayEntries: 1_000_000 },
       enumeration: { count: 5000 },
@@ -138,6 +142,16 @@ if (only.includes('dpop')) {
     'DPoP (RFC 9449): proof verification vs a plain ES256 access-token verify (the bearer path), median of the runs',
     ['scenario', 'mode', 'calls/s', 'CPU us/call', 'rate vs baseline'],
     results.dpop.map((r) => [r.scenario, r.mode, r.perSecond, r.cpuMicros, times(r.ratio)]),
+  );
+}
+
+if (only.includes('conditions')) {
+  log('Claim conditions: jwt-bearer grants with ten CEL conditions against none…');
+  results.conditions = await benchConditions(settings.conditions);
+  printTable(
+    `Claim conditions (rule W2): jwt-bearer grants per second at the token endpoint, in-process; the ten conditions alone take ${results.conditions.conditionsMicros} us per grant`,
+    ['scenario', 'mode', 'grants/s', 'CPU us/grant', 'rate vs none'],
+    results.conditions.rows.map((r) => [r.scenario, r.mode, r.perSecond, r.cpuMicros, times(r.ratio)]),
   );
 }
 
