@@ -166,6 +166,7 @@ describe('createAuthorizationServer options', () => {
         maxAssertionLifetime: 60,
         maxAssertionLength: 4096,
         maxBodyLength: 4096,
+        dpop: { nonces: true, maxAge: 30, algorithms: ['ES256'], maxJtiLength: 64 },
         jwksFetch: {},
         grants: {},
         onEvent: () => {},

@@ -84,7 +84,7 @@ describe('the client_credentials grant (RFC 6749 §4.4) with private_key_jwt', (
 
   it('the handler itself refuses a context without an authenticated, registered client', async () => {
     const handler = new ClientCredentialsGrant();
-    const context = { grantType: 'client_credentials', params: new Map(), requestedScope: [], issueAccessToken: () => Promise.reject(new Error('unreachable')) };
+    const context = { grantType: 'client_credentials', params: new Map(), requestedScope: [], issueAccessToken: () => Promise.reject(new Error('unreachable')), requireDpopProof: () => {} };
     await expect(handler.handle({ ...context, client: null } as GrantContext)).rejects.toMatchObject({ error: 'invalid_client', status: 401, reason: 'client_auth_required' });
     const stranger = { clientId: 'gone', metadata: { client_id: 'gone' }, assertion: {} } as unknown as GrantContext['client'];
     await expect(handler.handle({ ...context, client: stranger } as GrantContext)).rejects.toMatchObject({ error: 'invalid_client', status: 401, reason: 'client_auth_required' });
