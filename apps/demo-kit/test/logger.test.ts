@@ -116,6 +116,14 @@ describe('eventLogger', () => {
     expect(lines(stderr.text)).toEqual([expect.objectContaining({ level: 'error', event: 'replay_store.unavailable' })]);
   });
 
+  it('logs an accepted deprecated audience (audience_policy warn, rule A1) at warn, naming the client and the aud', () => {
+    const { log, stdout } = logged();
+    log({ type: 'client_assertion.audience_deprecated', clientId: 'billing-export', audience: 'https://auth.example.com/token' });
+    expect(lines(stdout.text)).toEqual([
+      expect.objectContaining({ level: 'warn', event: 'client_assertion.audience_deprecated', clientId: 'billing-export', audience: 'https://auth.example.com/token' }),
+    ]);
+  });
+
   it('logs accepted assertions only at debug', () => {
     const accepted = { type: 'assertion.accepted', use: 'client_authentication', issuer: 'c', subject: 'c' } as const;
     const info = logged();
