@@ -15,7 +15,12 @@ import { startJwksServer, type JwksServer } from '../support/jwks-server.js';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const TIMEOUT = 500;
+/**
+ * The fetch deadline, milliseconds. Long enough that a loaded CI machine still connects and sends the
+ * request within it (at 500 ms a run saw the deadline fire before the server had even accepted the
+ * connection), far shorter than the trickled body, which would take a minute.
+ */
+const TIMEOUT = 2000;
 /**
  * Milliseconds of slack over the timeout. Not a performance bound: the defect held a request for 45–60 s,
  * so a few seconds separate "deadline enforced" from "no deadline" by an order of magnitude, even on a
