@@ -57,7 +57,7 @@ export interface IdentityAssertionExchangeOptions {
 export interface IdentityAssertionExchangeResult {
   /** The resource AS's token response (RFC 6749 §5.1); `tokenType` is `DPoP` when it bound the token. */
   readonly token: AccessToken;
-  /** The IdP's token exchange answer; the ID-JAG may be re-submitted until it expires (draft §4.4.3). */
+  /** The IdP's token exchange answer. The draft (§4.4.3) lets a client re-submit it until it expires, but servers following MCP refuse a second use (@rfc7523/core does, rule G2): get a fresh one instead. */
   readonly idJag: IdJagResponse;
   /** The DPoP key both legs were proved with, when `dpop` was on. */
   readonly dpopKey: DpopKey | undefined;
