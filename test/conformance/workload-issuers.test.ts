@@ -3,9 +3,11 @@
  * conditions, a subject mapping, audiences and reuse, as real platforms issue their tokens (the
  * loopback GitHub Actions and Kubernetes issuers of test/support/platforms).
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
 import { runDemo, type RunningDemo } from '@rfc7523/demo-kit';
@@ -15,6 +17,39 @@ import { Clock, ISSUER } from './support/fixture.js';
 import { expectOAuthError, postToken } from './support/http.js';
 
 const OWNER_ID = '123456';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Starts the built demo process (node apps/NAME/dist/main.js) on a trust file; resolves with its exit code and stderr. */
+async function startUp(name: string, config: unknown): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'rfc7523-workload-bad-'));
+  const path = join(dir, 'trust-config.json');
+  await writeFile(path, JSON.stringify(config));
+  const child = spawn(process.execPath, [join(ROOT, 'apps', name, 'dist', 'main.js')], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', AS_CONFIG: path },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
+  // A process that started after all is stopped (and the test then fails on its exit code and output).
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  // The demos log JSON lines: the message is the `msg` of each.
+  const messages = stderr
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      try {
+        return String((JSON.parse(line) as { msg?: unknown }).msg);
+      } catch {
+        return line;
+      }
+    })
+    .join('\n');
+  return { code, stderr: messages, stdout };
+}
 const CLUSTER_AUDIENCE = 'https://cluster-audience.conformance.test';
 
 describe.each(targets)('workload identity issuers (rules W1–W6) on $name', (target) => {
@@ -118,4 +153,15 @@ describe.each(targets)('workload identity issuers (rules W1–W6) on $name', (ta
     expectOAuthError(await grant(await remoteKeys.mint({ audience: ISSUER })), 503, 'temporarily_unavailable');
     expect(remoteKeys.requests).toEqual(['GET /.well-known/openid-configuration']);
   });
+
+  it('stops start-up naming the field for a bad expression and for a github-actions preset without an immutable-id condition', async () => {
+    const bad = await startUp(target.name, { trusted_issuers: [{ preset: 'github-actions', claim_conditions: ["claims.repository_id == '456789' &&"] }] });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/trusted_issuers\[0\]\.claim_conditions\[0\]" is not valid CEL at character \d+/);
+    expect(bad.stdout).not.toContain('listening');
+    const names = await startUp(target.name, { trusted_issuers: [{ preset: 'github-actions', claim_conditions: ["claims.repository == 'octo-org/octo-repo'"] }] });
+    expect(names.code).not.toBe(0);
+    expect(names.stderr).toContain('trusted_issuers[0].claim_conditions" must reference claims.repository_owner_id or claims.repository_id');
+    expect(names.stderr).toContain('after a rename');
+  }, 90_000);
 });
