@@ -96,7 +96,10 @@ describe.each(targets)('$name readiness once a shutdown has begun', (target) => 
     try {
       expect(await demo.readiness()).toEqual({ ready: true });
       const conn = await openConnection(demo.url);
+      // In flight means the server has the request: wait for it, or the stop may find an idle connection.
+      const received = new Promise((resolve) => demo.server.once('request', resolve));
       conn.socket.write('POST /token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 23\r\n\r\ngrant_type=');
+      await received;
       const stopped = demo.shutdown(30_000);
       expect(await demo.readiness()).toEqual({ ready: false, reason: 'shutting down' });
       conn.socket.write('password&x=1');

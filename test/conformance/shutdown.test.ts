@@ -1,4 +1,4 @@
-import { openConnection, jsonBodyOf, statusOf } from './support/raw-http.js';
+import { finalResponses, openConnection, jsonBodyOf, statusOf, writeHeadInFlight } from './support/raw-http.js';
 import { exitCode, listeningUrl, startDemoProcess, waitForOutput, type DemoProcess } from './support/demo-process.js';
 import { Clock, clientAssertion, clientAuth, ISSUER, makeKeys, type Keys } from './support/fixture.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -37,10 +37,10 @@ describe.each(targets)('$name on SIGTERM (graceful shutdown)', ({ name }) => {
       const url = await listeningUrl(s);
       const { head, rest } = await slowTokenRequest(keys);
       const conn = await openConnection(url);
-      conn.socket.write(head);
+      await writeHeadInFlight(conn, head);
       await terminate(s);
       await expectRefused(url);
-      expect(conn.received()).toBe(''); // no answer until the body is complete
+      expect(finalResponses(conn.received())).toBe(''); // no answer until the body is complete
       conn.socket.write(rest);
       const response = await conn.closed; // the server ends the kept-alive connection after the response
       expect(statusOf(response)).toBe(200);
@@ -61,9 +61,9 @@ describe('a demo on SIGTERM with requests that never finish', () => {
       const url = await listeningUrl(s);
       const { head } = await slowTokenRequest(keys);
       const conn = await openConnection(url);
-      conn.socket.write(head);
+      await writeHeadInFlight(conn, head);
       await terminate(s);
-      expect(await conn.closed).toBe(''); // closed without an answer
+      expect(finalResponses(await conn.closed)).toBe(''); // closed without an answer
       expect(await exitCode(s)).toBe(0);
       expect(s.stdout).toMatch(/requests still in flight after SHUTDOWN_TIMEOUT were dropped/);
     } finally {
@@ -98,7 +98,7 @@ describe('a demo with REDIS_URL on SIGTERM', () => {
       const url = await listeningUrl(s);
       const { head, rest } = await slowTokenRequest(keys);
       const conn = await openConnection(url);
-      conn.socket.write(head);
+      await writeHeadInFlight(conn, head);
       await terminate(s);
       conn.socket.write(rest);
       expect(statusOf(await conn.closed)).toBe(200);
