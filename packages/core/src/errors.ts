@@ -4,6 +4,7 @@
  * `headers`, a safe public `description`, a stable machine-readable `reason`, and the precise
  * cause for logs (`detail`, `cause`) which never reaches the client.
  */
+import type { DpopReasonCode } from './dpop/dpop-errors.js';
 
 /**
  * RFC 6749 §5.2 and RFC 6750 §3.1 error codes, plus `temporarily_unavailable` (RFC 6749 §4.1.2.1) and the
@@ -87,21 +88,7 @@ export type ReasonCode =
   | 'token_expired'
   | 'insufficient_scope'
   // DPoP (D1–D3, RFC 9449; each explained on DpopReasonCode)
-  | 'dpop_missing'
-  | 'dpop_multiple'
-  | 'dpop_malformed'
-  | 'dpop_typ'
-  | 'dpop_alg'
-  | 'dpop_jwk'
-  | 'dpop_signature'
-  | 'dpop_htm'
-  | 'dpop_htu'
-  | 'dpop_iat'
-  | 'dpop_ath'
-  | 'dpop_jkt_mismatch'
-  | 'dpop_replayed'
-  | 'dpop_nonce_required'
-  | 'dpop_bound_token_as_bearer';
+  | DpopReasonCode;
 
 /** Options shared by every OAuthError constructor. */
 export interface OAuthErrorOptions {
