@@ -25,6 +25,13 @@ export function checkPublicUrl(value: unknown, field = 'publicUrl'): PublicUrl |
 }
 
 /**
+ * A `Host` header as RFC 9110 §7.2 allows it: a reg-name or IPv4 address, or a bracketed IPv6 literal,
+ * and an optional port. Anything else (a `/` or `?` would let the client choose the path the DPoP `htu`
+ * is compared with) leaves the URL unknown, so no proof matches.
+ */
+const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
  * What `verifyAccessToken` needs from a Node request to a protected resource (RFC 6750 §2.1, RFC 9449
  * §7): `Authorization`, every `DPoP` value, the method, and the absolute URL — `path` (the request target
  * as received, e.g. Express's `req.originalUrl`) under `publicUrl`, or by default under the scheme of the
@@ -36,7 +43,7 @@ export function resourceRequestFromNode(request: IncomingMessage, path: string, 
   let url: string | undefined;
   if (typeof publicUrl === 'function') url = publicUrl(request);
   else if (publicUrl !== undefined) url = publicUrl.replace(/\/+$/, '') + target;
-  else if (request.headers.host !== undefined) {
+  else if (request.headers.host !== undefined && HOST.test(request.headers.host)) {
     const tls = (request.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
     url = `${tls ? 'https' : 'http'}://${request.headers.host}${target}`;
   }

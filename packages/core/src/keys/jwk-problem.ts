@@ -6,6 +6,17 @@ export const MIN_RSA_BITS = 2048;
 const CURVES: Record<string, readonly string[]> = { EC: ['P-256', 'P-384', 'P-521'], OKP: ['Ed25519'] };
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 
+/** Whether a base64url RSA public exponent is odd, at least 3 and at most 32 bits. */
+function usualExponent(e: string): boolean {
+  const bytes = Buffer.from(e, 'base64url');
+  let i = 0;
+  while (i < bytes.length && bytes[i] === 0) i++;
+  const significant = bytes.subarray(i);
+  if (significant.length === 0 || significant.length > 4) return false;
+  const value = significant.reduce((acc, byte) => acc * 256 + byte, 0);
+  return value >= 3 && value % 2 === 1;
+}
+
 function rsaBits(n: string): number {
   const bytes = Buffer.from(n, 'base64url');
   let i = 0;
@@ -26,6 +37,8 @@ export function publicJwkProblem(jwk: unknown): string | undefined {
     case 'RSA':
       if (typeof key.n !== 'string' || typeof key.e !== 'string') return 'RSA key needs "n" and "e"';
       if (rsaBits(key.n) < MIN_RSA_BITS) return `RSA key must be at least ${MIN_RSA_BITS} bits`;
+      // An attacker-chosen huge exponent makes each verification ~40 times slower (a DPoP proof carries its own key).
+      if (!usualExponent(key.e)) return 'RSA key "e" must be an odd exponent from 3 to 2^32 (65537 is usual)';
       return undefined;
     case 'EC':
     case 'OKP':

@@ -20,6 +20,9 @@ function repeated(name: string): InvalidRequestError {
  */
 const REPEATABLE: ReadonlySet<string> = new Set(['resource']);
 
+/** Most values a repeatable parameter may have: more is refused as a repeated parameter (rule R3). */
+const MAX_REPEATS = 16;
+
 /** Every value of each repeatable parameter, by form. */
 const REPEATS = new WeakMap<ReadonlyMap<string, string>, Map<string, string[]>>();
 
@@ -27,7 +30,10 @@ function addParam(params: Map<string, string>, name: string, value: string): voi
   if (REPEATABLE.has(name)) {
     let repeats = REPEATS.get(params);
     if (repeats === undefined) REPEATS.set(params, (repeats = new Map()));
-    repeats.set(name, [...(repeats.get(name) ?? []), value]);
+    const values = repeats.get(name);
+    if (values === undefined) repeats.set(name, [value]);
+    else if (values.length >= MAX_REPEATS) throw repeated(name);
+    else values.push(value);
     if (params.has(name)) return;
   }
   if (params.has(name)) throw repeated(name);

@@ -25,9 +25,11 @@ export interface Preset {
 
 /**
  * The presets (rule W6). GitHub Actions: issuer `https://token.actions.githubusercontent.com` (shared by
- * every GitHub user), discovery, conditions must pin `repository_owner_id` or `repository_id`. GitLab:
- * issuer `https://gitlab.com` (shared by every gitlab.com user), discovery, conditions must pin
- * `namespace_id` or `project_id`. Kubernetes: issuer required (the cluster's), discovery,
+ * every GitHub user), discovery, conditions must read `repository_owner_id` or `repository_id`. GitLab:
+ * issuer `https://gitlab.com` (shared by every gitlab.com user), discovery, conditions must read
+ * `namespace_id` or `project_id`. The start-up check is a guard against forgetting the ids, not a proof
+ * that a condition constrains them (`has(claims.repository_owner_id) || true` passes it): review what
+ * the conditions compare. Kubernetes: issuer required (the cluster's), discovery,
  * `one_time_use: false` (the kubelet presents one projected token many times) and `require_jti: false`
  * (projected tokens carry no `jti` unless the cluster enables ServiceAccountTokenJTI).
  */

@@ -28,6 +28,14 @@ describe('resourceRequestFromNode (rule D2: the URL a DPoP proof names)', () => 
     expect((await seen('/', { dpop: ['p1', 'p2'] })).dpop).toBe('p1, p2');
   });
 
+  it('leaves the URL unknown when Host is not host[:port] (a / or ? in it would let the client pick the htu path)', async () => {
+    for (const host of ['a.example/api/whoami?', 'a.example?x', 'a.example#f', 'user@a.example']) {
+      expect((await seen('/admin/delete', { host })).url).toBeUndefined();
+    }
+    expect((await seen('/x', { host: '[::1]:8443' })).url).toBe('http://[::1]:8443/x');
+    expect((await seen('/x', { host: '127.0.0.1' })).url).toBe('http://127.0.0.1/x');
+  });
+
   it('appends the path to a publicUrl base (trailing slash or not), or uses a function of the request', async () => {
     expect((await seen('/api/x', {}, 'https://public.example.com/prefix/')).url).toBe('https://public.example.com/prefix/api/x');
     expect((await seen('/api/x', { 'x-forwarded-host': 'fw.example.com' }, (req) => `https://${String(req.headers['x-forwarded-host'])}${req.url}`)).url).toBe(

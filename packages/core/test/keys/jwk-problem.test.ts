@@ -24,6 +24,20 @@ describe('publicJwkProblem (keys that may verify assertions)', () => {
     expect(publicJwkProblem({ kty: 'RSA', n: 'AAAA', e: 'AQAB' })).toBe('RSA key must be at least 2048 bits');
   });
 
+  it('J9 refuses an RSA exponent that is even, below 3 or over 32 bits (a huge e makes each verification far slower)', () => {
+    const { n } = rsaJwk(2048);
+    const e = (value: bigint | Buffer) => (Buffer.isBuffer(value) ? value : Buffer.from(value.toString(16).padStart(2, '0').replace(/^(.(..)*)$/, '0$1'), 'hex')).toString('base64url');
+    const message = 'RSA key "e" must be an odd exponent from 3 to 2^32 (65537 is usual)';
+    expect(publicJwkProblem({ kty: 'RSA', n, e: 'AQAB' })).toBeUndefined(); // 65537
+    expect(publicJwkProblem({ kty: 'RSA', n, e: e(3n) })).toBeUndefined();
+    expect(publicJwkProblem({ kty: 'RSA', n, e: e(0xffffffffn) })).toBeUndefined();
+    expect(publicJwkProblem({ kty: 'RSA', n, e: e(Buffer.from([0, 0, 1, 0, 1])) })).toBeUndefined(); // leading zeros
+    expect(publicJwkProblem({ kty: 'RSA', n, e: e(1n) })).toBe(message);
+    expect(publicJwkProblem({ kty: 'RSA', n, e: e(65536n) })).toBe(message);
+    expect(publicJwkProblem({ kty: 'RSA', n, e: e(0x100000001n) })).toBe(message);
+    expect(publicJwkProblem({ kty: 'RSA', n, e: '' })).toBe(message);
+  });
+
   it('refuses private keys', async () => {
     const { privateJwk } = await makeKey('ES256');
     expect(publicJwkProblem(privateJwk)).toMatch(/public key/);

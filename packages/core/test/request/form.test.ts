@@ -1,4 +1,4 @@
-import { header, param, readForm } from '../../src/request/form.js';
+import { header, param, paramValues, readForm } from '../../src/request/form.js';
 import type { PlainRequest } from '@rfc7523/core';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -135,5 +135,21 @@ describe('param and header', () => {
   it('header reads the first of a repeated header', () => {
     expect(header({ method: 'POST', headers: { authorization: ['Basic a', 'Basic b'] } }, 'authorization')).toBe('Basic a');
     expect(header({ method: 'POST', headers: {} }, 'authorization')).toBeUndefined();
+  });
+});
+
+describe('repeatable resource (RFC 8707 §2)', () => {
+  it('keeps up to 16 values of resource, in order, and refuses a 17th as a repeated parameter (rule R3)', () => {
+    const sixteen = Array.from({ length: 16 }, (_, i) => `resource=https%3A%2F%2Fr${i}.example`).join('&');
+    const params = readForm(post(`grant_type=x&${sixteen}`), LIMIT);
+    expect(paramValues(params, 'resource')).toEqual(Array.from({ length: 16 }, (_, i) => `https://r${i}.example`));
+    expect(() => readForm(post(`grant_type=x&${sixteen}&resource=https%3A%2F%2Fr16.example`), LIMIT)).toThrow(
+      expect.objectContaining({ error: 'invalid_request', reason: 'repeated_parameter' }),
+    );
+  });
+
+  it('refuses a body of thousands of empty resource values at the 17th, so reading it stays linear', () => {
+    const body = 'resource=&'.repeat(6553);
+    expect(() => readForm(post(body), 65536)).toThrow(expect.objectContaining({ reason: 'repeated_parameter' }));
   });
 });
