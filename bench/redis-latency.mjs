@@ -5,12 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { createRedisReplayStore } from '@rfc7523/redis';
 import { findRedisServer, startRedisServer } from './redis-server.mjs';
 
-function percentile(sorted, p) {
+/** The p-th percentile of an ascending array. */
+export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** Times `count` remember calls with `concurrency` in flight; latencies in ms. */
-async function timeRemember(store, count, concurrency) {
+export async function timeRemember(store, count, concurrency) {
   const exp = Math.floor(Date.now() / 1000) + 600;
   const latencies = new Float64Array(count);
   let next = 0;

@@ -16,27 +16,13 @@ import { join } from 'node:path';
 import { CLIENT_CREDENTIALS_GRANT_TYPE, createAuthorizationServer, JWT_BEARER_CLIENT_ASSERTION_TYPE } from '@rfc7523/core';
 import { createRedisReplayStore } from '@rfc7523/redis';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { findRedisServer } from './redis-server.mjs';
+import { percentile, timeRemember } from './redis-latency.mjs';
+import { findRedisServer, freePort } from './redis-server.mjs';
 
 const HOST = '127.0.0.1';
 
 function findRedisCli(server) {
   return server.replace(/redis-server$/, 'redis-cli');
-}
-
-async function freePort() {
-  const { createServer } = await import('node:net');
-  for (;;) {
-    const port = await new Promise((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, HOST, () => {
-        const { port: p } = s.address();
-        s.close(() => resolve(p));
-      });
-    });
-    if (port !== 6379) return port;
-  }
 }
 
 /** Sends one inline command and resolves the raw reply (enough for PING and INFO checks). */
@@ -102,33 +88,6 @@ async function until(what, probe, timeout = 30_000) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** Times `count` remember calls with `concurrency` in flight; latencies in ms. */
-async function timeRemember(store, count, concurrency) {
-  const exp = Math.floor(Date.now() / 1000) + 600;
-  const latencies = new Float64Array(count);
-  let next = 0;
-  const start = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        const key = 'j' + JSON.stringify(['client-00000', randomUUID()]);
-        const t = process.hrtime.bigint();
-        if (!(await store.remember(key, exp))) throw new Error('a unique key was refused');
-        latencies[i] = Number(process.hrtime.bigint() - t) / 1e6;
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  latencies.sort();
-  const r = (x) => Math.round(x * 1000) / 1000;
-  return { concurrency, calls: count, perSecond: Math.round(count / seconds), p50: r(percentile(latencies, 50)), p99: r(percentile(latencies, 99)), max: r(latencies[count - 1]) };
 }
 
 const ISSUER = 'https://as.bench.test';

@@ -22,7 +22,8 @@ export function findRedisServer() {
   return undefined;
 }
 
-async function freePort() {
+/** A free loopback port other than 6379 (the machine's own Redis may hold it). */
+export async function freePort() {
   for (;;) {
     const port = await new Promise((resolve, reject) => {
       const server = createServer();
