@@ -1,104 +1,13 @@
 /**
- * Test fixtures: a fake clock, keys and assertions minted with jose, an engine, and a Fastify app
- * driven with `inject()` from ./inject.ts (a loopback port: see there why not fastify.inject).
+ * Test fixtures: the engine half (clock, keys, assertions, an engine) from test/support/engine-fixture.ts,
+ * and a Fastify app driven with `inject()` from ./inject.ts (a loopback port: see there why not
+ * fastify.inject).
  */
-import { randomUUID } from 'node:crypto';
-import { generateKeyPair, exportJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { FORM } from '../../../../test/support/engine-fixture.js';
 import { inject, type InjectResponse } from './inject.js';
-import {
-  createAuthorizationServer,
-  JWT_BEARER_CLIENT_ASSERTION_TYPE,
-  JWT_BEARER_GRANT_TYPE,
-  type AuthorizationServer,
-} from '@rfc7523/fastify';
 
-/** The issuer identifier; client assertions use it as their sole `aud` (rfc7523bis §4). */
-export const ISSUER = 'https://as.example.com';
-/** The trusted issuer of jwt-bearer grants. */
-export const GRANT_ISSUER = 'https://ci.example.com';
-/** The subject the trusted issuer may assert. */
-export const SUBJECT = 'repo:acme/api:ref:refs/heads/main';
-export const FORM = 'application/x-www-form-urlencoded';
-
-/** A clock the test moves by hand, milliseconds; starts at 2026-01-01T00:00:00Z. */
-export class Clock {
-  ms = Date.UTC(2026, 0, 1);
-  now = (): number => this.ms;
-  get seconds(): number {
-    return Math.floor(this.ms / 1000);
-  }
-}
-
-/** An ES256 key pair with its public JWK. */
-export interface Key {
-  kid: string;
-  privateKey: CryptoKey;
-  publicJwk: JWK;
-}
-
-export async function makeKey(kid: string): Promise<Key> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid } };
-}
-
-/** Signs a JWT valid for 60 s at the clock's time, with a fresh `jti`. */
-export function mint(key: Key, clock: Clock, claims: Record<string, unknown>): Promise<string> {
-  return new SignJWT({ iat: clock.seconds, exp: clock.seconds + 60, jti: randomUUID(), ...claims })
-    .setProtectedHeader({ alg: 'ES256', kid: key.kid })
-    .sign(key.privateKey);
-}
-
-/** Everything a test needs: the engine, its clock and the keys it trusts. */
-export interface Fixture {
-  server: AuthorizationServer;
-  clock: Clock;
-  client: Key;
-  grantIssuer: Key;
-  /** A client assertion for `worker` (iss = sub = client_id, aud = the issuer identifier). */
-  clientAssertion(): Promise<string>;
-  /** A grant assertion from the trusted issuer for {@link SUBJECT}. */
-  grantAssertion(): Promise<string>;
-}
-
-/** An engine with one client (`worker`, scopes `read write`) and one trusted issuer (scope `deploy`). */
-export async function makeFixture(): Promise<Fixture> {
-  const clock = new Clock();
-  const [client, grantIssuer] = await Promise.all([makeKey('worker-1'), makeKey('ci-1')]);
-  const server = await createAuthorizationServer({
-    issuer: ISSUER,
-    now: clock.now,
-    maxBodyLength: 4096,
-    clients: [
-      {
-        client_id: 'worker',
-        jwks: { keys: [client.publicJwk] },
-        token_endpoint_auth_method: 'private_key_jwt',
-        grant_types: ['client_credentials', JWT_BEARER_GRANT_TYPE],
-        scope: 'read write',
-      },
-    ],
-    trustedIssuers: [{ issuer: GRANT_ISSUER, jwks: { keys: [grantIssuer.publicJwk] }, subjects: [SUBJECT], scope: 'deploy' }],
-  });
-  return {
-    server,
-    clock,
-    client,
-    grantIssuer,
-    clientAssertion: () => mint(client, clock, { iss: 'worker', sub: 'worker', aud: ISSUER }),
-    grantAssertion: () => mint(grantIssuer, clock, { iss: GRANT_ISSUER, sub: SUBJECT, aud: ISSUER }),
-  };
-}
-
-/** Form fields of private_key_jwt client authentication (RFC 7523 §2.2). */
-export function clientAuth(assertion: string): Record<string, string> {
-  return { client_assertion_type: JWT_BEARER_CLIENT_ASSERTION_TYPE, client_assertion: assertion };
-}
-
-/** Encodes form fields. */
-export function form(fields: Record<string, string>): string {
-  return new URLSearchParams(fields).toString();
-}
+export * from '../../../../test/support/engine-fixture.js';
 
 /** Asserts the RFC 6749 §5.2 / RFC 6750 §3.1 JSON error shape and headers (rule P2). */
 export function expectOAuthError(res: InjectResponse, status: number, error: string): void {
