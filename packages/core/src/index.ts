@@ -19,6 +19,7 @@ export type { AuthenticatedClient } from './client-authentication.js';
 export type { VerifiedGrant } from './grants/jwt-bearer-grant.js';
 export type { VerifiedAssertion, AssertionTrace, AssertionTraceStep } from './assertion/pipeline.js';
 export { ASSERTION_RULES, assertionRulesFor, type AssertionRule, type AssertionStepId } from './assertion/rules.js';
+export { assertionFix, maxLifetimeFor, type FixContext, type FixConfiguration } from './assertion/fixes.js';
 export type { Registration, AudiencePolicy } from './assertion/registration.js';
 export type { ClientRegistration, IssuerRegistration } from './registry.js';
 export { CLIENT_ASSERTION_TYP, typMediaType } from './assertion/typ.js';

@@ -63,6 +63,8 @@ export interface AssertionTrace {
   /** Decoded header and claims, when the token could be decoded; nothing in them is verified unless `verdict` is `pass`. */
   readonly header?: Readonly<Record<string, unknown>>;
   readonly claims?: Readonly<Record<string, unknown>>;
+  /** The server's clock when the dry run started, milliseconds since the epoch (the server's `now` option). */
+  readonly now: number;
 }
 
 const DESCRIPTIONS: Readonly<Record<AssertionUse, string>> = {
@@ -130,6 +132,7 @@ export class AssertionPipeline {
    * is `not_checked`, so the assertion can still be used. For `rfc7523 explain` and similar tools.
    */
   async trace<R extends Registration>(use: AssertionUse, token: string, select: SelectRegistration<R>, options: VerifyOptions = {}): Promise<AssertionTrace> {
+    const now = this.#settings.now();
     const a = new Attempt<R>(use, token, select, options, true);
     const steps: AssertionTraceStep[] = [];
     let error: OAuthError | undefined;
@@ -151,7 +154,7 @@ export class AssertionPipeline {
       }
     }
     const decoded = a.jwt === undefined ? {} : { header: a.jwt.header, claims: a.jwt.claims };
-    return { use, verdict: error === undefined ? 'pass' : 'fail', steps, ...(error === undefined ? {} : { error }), ...decoded };
+    return { use, verdict: error === undefined ? 'pass' : 'fail', now, steps, ...(error === undefined ? {} : { error }), ...decoded };
   }
 
   /** The error of a failed step, its reason and claim checked against the rule table; reported unless a dry run. */

@@ -1,5 +1,6 @@
 import type { ReasonCode } from '../errors.js';
 import type { AssertionUse } from '../events.js';
+import { assertionFix, type FixContext } from './fixes.js';
 
 /** Stable name of one step of the assertion pipeline (see {@link ASSERTION_RULES}). */
 export type AssertionStepId =
@@ -54,6 +55,11 @@ export interface AssertionRule {
   readonly uses: readonly AssertionUse[];
   /** Where the rule comes from, e.g. `RFC 7523 §3 item 3`. */
   readonly source: string;
+  /**
+   * The plain-words fix when this step fails with `reason` (one of `reasons`), quoting the token and the
+   * server (`assertionFix`): the one source of the fixes `rfc7523 explain` and the explain page show.
+   */
+  readonly fix: (reason: ReasonCode, context: FixContext) => string;
 }
 
 const BOTH: readonly AssertionUse[] = Object.freeze(['client_authentication', 'authorization_grant']);
@@ -77,6 +83,7 @@ function rule(
     ...(claims === undefined ? {} : { claims: Object.freeze(claims) }),
     uses,
     source,
+    fix: (reason: ReasonCode, context: FixContext) => assertionFix(id, reason, context),
   });
 }
 

@@ -52,4 +52,20 @@ describe('ASSERTION_RULES, the rule table as data', () => {
       expect(new Set(all).size).toBe(all.length);
     }
   });
+
+  it('every step has a fix for each of its reasons; without the configuration none quotes a registration', () => {
+    const context = { use: 'client_authentication', issuer: 'https://as.example', tokenEndpoint: 'https://as.example/token', header: { alg: 'ES256', typ: 'at+jwt', kid: 'k' }, claims: { iss: 'c', sub: 'c', aud: 'x', exp: 1, iat: 0, nbf: 9, client_id: 'c', resource: 'r' }, now: 0 } as const;
+    for (const entry of ASSERTION_RULES) {
+      for (const reason of entry.reasons) {
+        const fix = entry.fix(reason, context);
+        expect(fix.length).toBeGreaterThan(10);
+        expect(fix).not.toMatch(/undefined|\(none\)/);
+      }
+    }
+    const withFile = ASSERTION_RULES.find((r) => r.id === 'registered')!.fix('unknown_client', { ...context, configuration: { path: 'trust.json', config: { clients: [{ client_id: 'worker' }], trustedIssuers: [] } as never } });
+    expect(withFile).toBe('register "c" under "clients" in trust.json, or set iss and sub to a registered client_id; registered: "worker"');
+    expect(ASSERTION_RULES.find((r) => r.id === 'registered')!.fix('unknown_client', context)).toBe(
+      'register "c" under "clients" in the server\'s trust configuration, or set iss and sub to a registered client_id',
+    );
+  });
 });

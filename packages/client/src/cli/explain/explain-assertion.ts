@@ -1,7 +1,16 @@
-import { CLIENT_ASSERTION_TYP, createAuthorizationServer, typMediaType, type AssertionTraceStep, type TrustConfig } from '@rfc7523/core';
+import {
+  ASSERTION_RULES,
+  CLIENT_ASSERTION_TYP,
+  createAuthorizationServer,
+  maxLifetimeFor,
+  typMediaType,
+  type AssertionTraceStep,
+  type FixContext,
+  type ReasonCode,
+  type TrustConfig,
+} from '@rfc7523/core';
 import { decodeForDisplay } from '../inputs.js';
 import { ASSERTION_USE, type ExplainUse } from './checks.js';
-import { fixFor, maxLifetime, type FixContext } from './fixes.js';
 
 /** What to explain, and against which server. */
 export interface ExplainInput {
@@ -73,16 +82,21 @@ export function chooseUse(decoded: ReturnType<typeof decodeForDisplay>, config: 
   return claims.iss === claims.sub ? { use: 'client', why: 'iss equals sub' } : { use: 'grant', why: 'iss differs from sub' };
 }
 
+/** The rule table's entry of a traced step: its fix comes from there (the explain page uses the same). */
+function ruleOf(step: AssertionTraceStep) {
+  return ASSERTION_RULES.find((r) => r.id === step.id)!;
+}
+
 function title(step: AssertionTraceStep, ctx: FixContext): string {
-  return step.id === 'lifetime' ? `${step.check} (${maxLifetime(ctx)} s)` : step.check;
+  return step.id === 'lifetime' ? `${step.check} (${maxLifetimeFor(ctx)} s)` : step.check;
 }
 
 /**
  * Runs an assertion through the engine itself — an AuthorizationServer built from the trust
  * configuration, in a dry run of its assertion pipeline (`traceAssertion`), which never uses the
  * assertion's `jti` up — and lists every check in the engine's order: passed, failed (with reason code
- * and fix), or not reached. The checks, their order and the failure all come from the engine; only the
- * fix texts are written here.
+ * and fix), or not reached. The checks, their order, the failure and the fix texts (ASSERTION_RULES'
+ * `fix`, quoting the configuration file here) all come from the engine.
  */
 export async function explainAssertion(input: ExplainInput): Promise<Explanation> {
   const now = input.now ?? Date.now;
@@ -98,21 +112,20 @@ export async function explainAssertion(input: ExplainInput): Promise<Explanation
   const trace = await server.traceAssertion(ASSERTION_USE[use], input.assertion, use === 'client' ? { ...(input.clientId === undefined ? {} : { clientId: input.clientId }) } : { ...(input.scope === undefined ? {} : { scope: input.scope }), ...(input.clientId === undefined ? {} : { clientId: input.clientId }) });
 
   const ctx: FixContext = {
-    use,
+    use: ASSERTION_USE[use],
     issuer: server.issuer,
     tokenEndpoint: server.tokenEndpoint,
-    configPath: input.configPath,
-    config: input.config,
+    configuration: { path: input.configPath, config: input.config },
     header: decoded?.header ?? {},
     claims: decoded?.claims ?? {},
-    now: now(),
+    now: trace.now,
   };
   // Without a client_id parameter the R5 check has nothing to compare: not shown.
   const steps = trace.steps.filter((s) => s.id !== 'client-id' || input.clientId !== undefined);
   const checks: CheckResult[] = steps.map((step): CheckResult => {
     const base = { rule: step.rule, check: title(step, ctx) };
     if (step.result === 'fail') {
-      return { ...base, result: 'fail', reason: step.reason!, ...(step.detail === undefined ? {} : { detail: step.detail }), fix: fixFor(step.id, step.reason!, ctx) };
+      return { ...base, result: 'fail', reason: step.reason!, ...(step.detail === undefined ? {} : { detail: step.detail }), fix: ruleOf(step).fix(step.reason as ReasonCode, ctx) };
     }
     if (step.id === 'replay') return { ...base, result: 'not_checked', detail: REPLAY_NOTE };
     return { ...base, result: step.result === 'pass' ? 'pass' : 'not_checked' };
