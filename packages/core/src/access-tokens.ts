@@ -149,7 +149,7 @@ export class AccessTokens {
     const match = authorization === undefined ? null : /^(Bearer|DPoP) +([A-Za-z0-9._~+/-]+=*) *$/i.exec(authorization);
     if (match === null) {
       if (authorization === undefined) {
-        throw new OAuthError('invalid_token', 401, 'missing_token', 'an access token is required', {
+        throw new InvalidTokenError('missing_token', 'an access token is required', {
           headers: { 'www-authenticate': `Bearer, ${dpop.challenge()}` },
         });
       }
@@ -161,7 +161,7 @@ export class AccessTokens {
     const invalid = (reason: ReasonCode, description: string, options: { cause?: unknown; detail?: string } = {}) =>
       scheme === 'Bearer'
         ? new InvalidTokenError(reason, description, options)
-        : new OAuthError('invalid_token', 401, reason, description, {
+        : new InvalidTokenError(reason, description, {
             ...options,
             headers: { 'www-authenticate': dpopChallenge(dpop.algorithms, 'invalid_token', description) },
           });

@@ -4,7 +4,7 @@
  * `headers`, a safe public `description`, a stable machine-readable `reason`, and the precise
  * cause for logs (`detail`, `cause`) which never reaches the client.
  */
-import type { DpopReasonCode } from './dpop/dpop-errors.js';
+import type { DpopInvalidTokenError, DpopReasonCode, InvalidDpopProofError, UseDpopNonceError } from './dpop/dpop-errors.js';
 
 /**
  * RFC 6749 §5.2 and RFC 6750 §3.1 error codes, plus `temporarily_unavailable` (RFC 6749 §4.1.2.1) and the
@@ -149,6 +149,8 @@ export class OAuthError extends Error {
 
 /** `invalid_request`, 400 (RFC 6749 §5.2); 405 or 413 for a wrong method or an oversized body. */
 export class InvalidRequestError extends OAuthError {
+  /** The `error` code every instance carries: switch on it to narrow a KnownOAuthError. */
+  declare readonly error: 'invalid_request';
   constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions & { status?: number }) {
     super('invalid_request', options?.status ?? 400, reason, description, options);
   }
@@ -156,6 +158,8 @@ export class InvalidRequestError extends OAuthError {
 
 /** `invalid_client`, 401 (RFC 6749 §5.2, RFC 7523 §3.2): client authentication failed. */
 export class InvalidClientError extends OAuthError {
+  /** The `error` code every instance carries: switch on it to narrow a KnownOAuthError. */
+  declare readonly error: 'invalid_client';
   constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
     super('invalid_client', 401, reason, description, options);
   }
@@ -163,6 +167,8 @@ export class InvalidClientError extends OAuthError {
 
 /** `invalid_grant`, 400 (RFC 6749 §5.2, RFC 7523 §3.1): the grant assertion is not valid. */
 export class InvalidGrantError extends OAuthError {
+  /** The `error` code every instance carries: switch on it to narrow a KnownOAuthError. */
+  declare readonly error: 'invalid_grant';
   constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
     super('invalid_grant', 400, reason, description, options);
   }
@@ -170,6 +176,8 @@ export class InvalidGrantError extends OAuthError {
 
 /** `unauthorized_client`, 400 (RFC 6749 §5.2): the client may not use this grant type. */
 export class UnauthorizedClientError extends OAuthError {
+  /** The `error` code every instance carries: switch on it to narrow a KnownOAuthError. */
+  declare readonly error: 'unauthorized_client';
   constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
     super('unauthorized_client', 400, reason, description, options);
   }
@@ -177,6 +185,8 @@ export class UnauthorizedClientError extends OAuthError {
 
 /** `unsupported_grant_type`, 400 (RFC 6749 §5.2). */
 export class UnsupportedGrantTypeError extends OAuthError {
+  /** The `error` code every instance carries: switch on it to narrow a KnownOAuthError. */
+  declare readonly error: 'unsupported_grant_type';
   constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
     super('unsupported_grant_type', 400, reason, description, options);
   }
@@ -184,6 +194,8 @@ export class UnsupportedGrantTypeError extends OAuthError {
 
 /** `invalid_scope`, 400 (RFC 6749 §5.2, §3.3). */
 export class InvalidScopeError extends OAuthError {
+  /** The `error` code every instance carries: switch on it to narrow a KnownOAuthError. */
+  declare readonly error: 'invalid_scope';
   constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
     super('invalid_scope', 400, reason, description, options);
   }
@@ -194,6 +206,8 @@ export class InvalidScopeError extends OAuthError {
  * allows (rule G4).
  */
 export class InvalidTargetError extends OAuthError {
+  /** The `error` code every instance carries: switch on it to narrow a KnownOAuthError. */
+  declare readonly error: 'invalid_target';
   constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
     super('invalid_target', 400, reason, description, options);
   }
@@ -201,6 +215,8 @@ export class InvalidTargetError extends OAuthError {
 
 /** `temporarily_unavailable`, 503 with `Retry-After` (seconds, default 5): fail closed when a dependency is down. */
 export class TemporarilyUnavailableError extends OAuthError {
+  /** The `error` code every instance carries: switch on it to narrow a KnownOAuthError. */
+  declare readonly error: 'temporarily_unavailable';
   constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions & { retryAfter?: number }) {
     super('temporarily_unavailable', 503, reason, description, {
       ...options,
@@ -209,17 +225,24 @@ export class TemporarilyUnavailableError extends OAuthError {
   }
 }
 
-/** `invalid_token`, 401 with a `Bearer` challenge (RFC 6750 §3.1); no error code when no token was sent. */
+/**
+ * `invalid_token`, 401 with a `Bearer` challenge (RFC 6750 §3.1); no error code when no token was sent.
+ * A `www-authenticate` in `options.headers` replaces the challenge (the DPoP scheme's, RFC 9449 §7.1).
+ */
 export class InvalidTokenError extends OAuthError {
+  /** The `error` code every instance carries: switch on it to narrow a KnownOAuthError. */
+  declare readonly error: 'invalid_token';
   constructor(reason: ReasonCode, description: string, options?: OAuthErrorOptions) {
     const challenge =
       reason === 'missing_token' ? 'Bearer' : `Bearer error="invalid_token", error_description="${safeDescription(description)}"`;
-    super('invalid_token', 401, reason, description, { ...options, headers: { 'www-authenticate': challenge } });
+    super('invalid_token', 401, reason, description, { ...options, headers: { 'www-authenticate': challenge, ...options?.headers } });
   }
 }
 
 /** `insufficient_scope`, 403 with a `Bearer` challenge naming the scope needed (RFC 6750 §3.1). */
 export class InsufficientScopeError extends OAuthError {
+  /** The `error` code every instance carries: switch on it to narrow a KnownOAuthError. */
+  declare readonly error: 'insufficient_scope';
   constructor(requiredScope: string, options?: OAuthErrorOptions) {
     const description = 'the access token does not grant the required scope';
     super('insufficient_scope', 403, 'insufficient_scope', description, {
@@ -230,6 +253,26 @@ export class InsufficientScopeError extends OAuthError {
     });
   }
 }
+
+/**
+ * Every error the engine throws at a client, as a union discriminated by `error` (jose's `errors`
+ * module is the model): `switch (err.error) { case 'invalid_client': … }` narrows `err` to the subclass.
+ * Narrow an unknown value with `instanceof OAuthError` first; the engine only ever throws these classes.
+ */
+export type KnownOAuthError =
+  | InvalidRequestError
+  | InvalidClientError
+  | InvalidGrantError
+  | UnauthorizedClientError
+  | UnsupportedGrantTypeError
+  | InvalidScopeError
+  | InvalidTargetError
+  | TemporarilyUnavailableError
+  | InvalidTokenError
+  | InsufficientScopeError
+  | InvalidDpopProofError
+  | UseDpopNonceError
+  | DpopInvalidTokenError;
 
 /**
  * Restricts text to the characters RFC 6749 §5.2 allows in `error_description`

@@ -1,5 +1,10 @@
 import {
+  DpopInvalidTokenError,
   InsufficientScopeError,
+  InvalidDpopProofError,
+  InvalidTargetError,
+  type KnownOAuthError,
+  UseDpopNonceError,
   InvalidClientError,
   InvalidGrantError,
   InvalidRequestError,
@@ -84,5 +89,93 @@ describe('errors', () => {
     expect(safeDescription(all)).toMatch(/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/);
     expect(safeDescription('plain text: a-z [ok] {ok} ~')).toBe('plain text: a-z [ok] {ok} ~');
     expect(safeDescription('"\\\r\n\t')).toBe('     ');
+  });
+});
+
+describe('KnownOAuthError', () => {
+  // What each subclass answers, written out from RFC 6749 §5.2, RFC 6750 §3.1 and RFC 9449 §7.1, §8.
+  const made: Array<[KnownOAuthError, string]> = [
+    [new InvalidRequestError('repeated_parameter', 'd'), 'invalid_request'],
+    [new InvalidClientError('aud_mismatch', 'd'), 'invalid_client'],
+    [new InvalidGrantError('expired', 'd'), 'invalid_grant'],
+    [new UnauthorizedClientError('grant_not_allowed', 'd'), 'unauthorized_client'],
+    [new UnsupportedGrantTypeError('unsupported_grant_type', 'd'), 'unsupported_grant_type'],
+    [new InvalidScopeError('scope_not_allowed', 'd'), 'invalid_scope'],
+    [new InvalidTargetError('resource_not_allowed', 'd'), 'invalid_target'],
+    [new TemporarilyUnavailableError('jwks_unavailable', 'd'), 'temporarily_unavailable'],
+    [new InvalidTokenError('token_invalid', 'd'), 'invalid_token'],
+    [new InsufficientScopeError('read'), 'insufficient_scope'],
+    [new InvalidDpopProofError('dpop_typ', 'd'), 'invalid_dpop_proof'],
+    [new UseDpopNonceError('n0nce', 'd'), 'use_dpop_nonce'],
+    [new DpopInvalidTokenError('dpop_bound_token_as_bearer', 'd', ['ES256']), 'invalid_token'],
+  ];
+
+  // Type-checks only while each subclass's `error` is its own literal: a wider type is not assignable.
+  const literals: readonly [
+    'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope',
+    'invalid_target', 'temporarily_unavailable', 'invalid_token', 'insufficient_scope', 'invalid_dpop_proof', 'use_dpop_nonce', 'invalid_token',
+  ] = [
+    new InvalidRequestError('repeated_parameter', 'd').error,
+    new InvalidClientError('aud_mismatch', 'd').error,
+    new InvalidGrantError('expired', 'd').error,
+    new UnauthorizedClientError('grant_not_allowed', 'd').error,
+    new UnsupportedGrantTypeError('unsupported_grant_type', 'd').error,
+    new InvalidScopeError('scope_not_allowed', 'd').error,
+    new InvalidTargetError('resource_not_allowed', 'd').error,
+    new TemporarilyUnavailableError('jwks_unavailable', 'd').error,
+    new InvalidTokenError('token_invalid', 'd').error,
+    new InsufficientScopeError('read').error,
+    new InvalidDpopProofError('dpop_typ', 'd').error,
+    new UseDpopNonceError('n0nce', 'd').error,
+    new DpopInvalidTokenError('dpop_bound_token_as_bearer', 'd', ['ES256']).error,
+  ];
+
+  // Switching on `error` covers the union: a member the cases miss makes `unreachable` not `never`.
+  function family(err: KnownOAuthError): 'request' | 'client' | 'grant' | 'token' | 'dpop' | 'server' {
+    switch (err.error) {
+      case 'invalid_request':
+      case 'unsupported_grant_type':
+      case 'invalid_scope':
+      case 'invalid_target':
+        return 'request';
+      case 'invalid_client':
+      case 'unauthorized_client':
+        return 'client';
+      case 'invalid_grant':
+        return 'grant';
+      case 'invalid_token':
+      case 'insufficient_scope':
+        return 'token';
+      case 'invalid_dpop_proof':
+      case 'use_dpop_nonce':
+        return 'dpop';
+      case 'temporarily_unavailable':
+        return 'server';
+      default: {
+        const unreachable: never = err;
+        return unreachable;
+      }
+    }
+  }
+
+  it.each(made.map(([err, code]) => [err.name, err, code] as const))('%s carries its own error code', (_name, err, code) => {
+    expect(err.error).toBe(code);
+    expect(toErrorResponse(err).body.error).toBe(code);
+  });
+
+  it('each instance carries the code its type names', () => {
+    expect(literals).toEqual(made.map(([, code]) => code));
+  });
+
+  it('switching on error tells the families apart', () => {
+    expect(made.map(([err]) => family(err))).toEqual([
+      'request', 'client', 'grant', 'client', 'request', 'request', 'request', 'server', 'token', 'token', 'dpop', 'dpop', 'token',
+    ]);
+  });
+
+  it('an InvalidTokenError takes the DPoP challenge in place of the Bearer one when given', () => {
+    const err = new InvalidTokenError('token_invalid', 'd', { headers: { 'www-authenticate': 'DPoP error="invalid_token", algs="ES256"' } });
+    expect(err.headers['www-authenticate']).toBe('DPoP error="invalid_token", algs="ES256"');
+    expect(new InvalidTokenError('missing_token', 'd').headers['www-authenticate']).toBe('Bearer');
   });
 });

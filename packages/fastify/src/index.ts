@@ -23,4 +23,4 @@ export { OAuthError, InvalidRequestError, InvalidClientError, InvalidGrantError,
 export { InvalidScopeError, TemporarilyUnavailableError, InvalidTokenError, InsufficientScopeError, OAUTH_ERROR_MARK, oauthErrorResponse, toErrorResponse } from '@rfc7523/core';
 export type { AuthorizationServerOptions, ClientMetadata, TrustedIssuerMetadata, PublicJwks, TrustConfig, AssertionAlgorithm } from '@rfc7523/core';
 export type { AuthenticatedClient, VerifiedGrant, AccessTokenClaims, AuthorizationServerMetadata, ReplayStore, Rfc7523Event, EventSink } from '@rfc7523/core';
-export type { GrantHandler, GrantContext, AccessTokenRequest, TokenResponseBody, OAuthErrorCode, ReasonCode, HttpResponse, ErrorReporter } from '@rfc7523/core';
+export type { GrantHandler, GrantContext, AccessTokenRequest, TokenResponseBody, OAuthErrorCode, ReasonCode, KnownOAuthError, HttpResponse, ErrorReporter } from '@rfc7523/core';

@@ -22,6 +22,6 @@ export { OAuthError, InvalidRequestError, InvalidClientError, InvalidGrantError,
 export { InvalidScopeError, TemporarilyUnavailableError, InvalidTokenError, InsufficientScopeError, OAUTH_ERROR_MARK, oauthErrorResponse, toErrorResponse } from '@rfc7523/core';
 export type { AuthorizationServerOptions, ClientMetadata, TrustedIssuerMetadata, PublicJwks, TrustConfig, AssertionAlgorithm } from '@rfc7523/core';
 export type { AuthenticatedClient, VerifiedGrant, AuthorizationServerMetadata, ReplayStore, Rfc7523Event, EventSink, PlainRequest } from '@rfc7523/core';
-export type { GrantHandler, GrantContext, AccessTokenRequest, TokenResponseBody, OAuthErrorCode, ReasonCode, HttpResponse, ErrorReporter } from '@rfc7523/core';
+export type { GrantHandler, GrantContext, AccessTokenRequest, TokenResponseBody, OAuthErrorCode, ReasonCode, KnownOAuthError, HttpResponse, ErrorReporter } from '@rfc7523/core';
 // A Nest app writes the metadata and JWKS routes itself (README): the Node http response helpers it needs.
 export { documentResponse, writeNodeResponse, endpointPaths, type EndpointPaths } from '@rfc7523/core/node';

@@ -1,4 +1,4 @@
-import { OAuthError, safeDescription, type OAuthErrorCode, type OAuthErrorOptions, type ReasonCode } from '../errors.js';
+import { InvalidGrantError, OAuthError, safeDescription, type OAuthErrorCode, type OAuthErrorOptions, type ReasonCode } from '../errors.js';
 
 /** Error codes RFC 9449 adds: a bad proof (§5, §7.1), and "retry with this nonce" (§8, §9). */
 export type DpopErrorCode = 'invalid_dpop_proof' | 'use_dpop_nonce';
@@ -66,6 +66,8 @@ export function dpopChallenge(algorithms: readonly string[], error?: string, des
  * request. 400 at the token endpoint; 401 with a `WWW-Authenticate: DPoP` challenge at a resource.
  */
 export class InvalidDpopProofError extends OAuthError {
+  /** The `error` code every instance carries (KnownOAuthError). */
+  declare readonly error: 'invalid_dpop_proof';
   constructor(reason: DpopReasonCode, description: string, options: OAuthErrorOptions & { status?: 400 | 401 } = {}) {
     super(code('invalid_dpop_proof'), options.status ?? 400, reasonCode(reason), description, options);
   }
@@ -77,6 +79,8 @@ export class InvalidDpopProofError extends OAuthError {
  * the token endpoint, 401 at a resource.
  */
 export class UseDpopNonceError extends OAuthError {
+  /** The `error` code every instance carries (KnownOAuthError). */
+  declare readonly error: 'use_dpop_nonce';
   constructor(nonce: string, description: string, options: OAuthErrorOptions & { status?: 400 | 401 } = {}) {
     super(code('use_dpop_nonce'), options.status ?? 400, reasonCode('dpop_nonce_required'), description, {
       ...options,
@@ -90,6 +94,8 @@ export class UseDpopNonceError extends OAuthError {
  * not usable with this proof — bound to another key — or a DPoP-bound token came as `Bearer`.
  */
 export class DpopInvalidTokenError extends OAuthError {
+  /** The `error` code every instance carries (KnownOAuthError, as an `invalid_token`). */
+  declare readonly error: 'invalid_token';
   constructor(reason: DpopReasonCode, description: string, algorithms: readonly string[], options: OAuthErrorOptions = {}) {
     super(code('invalid_token'), 401, reasonCode(reason), description, {
       ...options,
@@ -134,7 +140,7 @@ export function dpopTokenEndpointError(refusal: DpopRefusal): OAuthError {
     return new UseDpopNonceError(refusal.nonce, description, logOptions(refusal));
   }
   if (refusal.reason === 'dpop_jkt_mismatch' || (refusal.reason === 'dpop_missing' && refusal.bound)) {
-    return new OAuthError('invalid_grant', 400, reasonCode(refusal.reason), description, logOptions(refusal));
+    return new InvalidGrantError(reasonCode(refusal.reason), description, logOptions(refusal));
   }
   return new InvalidDpopProofError(refusal.reason, description, logOptions(refusal));
 }
