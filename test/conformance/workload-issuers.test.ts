@@ -161,7 +161,7 @@ describe.each(targets)('workload identity issuers (rules W1–W6) on $name', (ta
     expect(bad.stdout).not.toContain('listening');
     const names = await startUp(target.name, { trusted_issuers: [{ preset: 'github-actions', claim_conditions: ["claims.repository == 'octo-org/octo-repo'"] }] });
     expect(names.code).not.toBe(0);
-    expect(names.stderr).toContain('trusted_issuers[0].claim_conditions" must reference claims.repository_owner_id or claims.repository_id');
+    expect(names.stderr).toContain('trusted_issuers[0].claim_conditions" must compare claims.repository_owner_id or claims.repository_id with a literal');
     expect(names.stderr).toContain('after a rename');
   }, 90_000);
 });

@@ -66,12 +66,16 @@ export function validateWorkloadFields(c: Checker, entry: Record<string, unknown
   }
   if (entry.one_time_use !== undefined) c.boolean(entry.one_time_use, `${field}.one_time_use`);
 
-  const preset = entry.preset === undefined ? undefined : PRESETS[entry.preset as PresetName];
-  if (preset?.immutableIds !== undefined && entry.issuer === preset.issuer) {
-    const read = new Set(conditions.flatMap((cond) => [...cond.claimsRead]));
-    if (!preset.immutableIds.some((id) => read.has(id))) {
-      const ids = preset.immutableIds.map((id) => `claims.${id}`).join(' or ');
-      c.fail(`${field}.claim_conditions`, `must reference ${ids} with preset "${String(entry.preset)}": ${preset.why}`);
+  // Keyed on the issuer, not on `preset`: the shared public issuer is as open without the preset.
+  const shared = Object.values(PRESETS).find((p) => p.immutableIds !== undefined && p.issuer === entry.issuer);
+  if (shared?.immutableIds !== undefined) {
+    const pinned = new Set(conditions.flatMap((cond) => [...cond.claimsPinned]));
+    if (!shared.immutableIds.some((id) => pinned.has(id))) {
+      const ids = shared.immutableIds.map((id) => `claims.${id}`).join(' or ');
+      c.fail(
+        `${field}.claim_conditions`,
+        `must compare ${ids} with a literal (claims.ID == '…' or claims.ID in ['…'], as a condition or a top-level && term of one) for issuer ${String(entry.issuer)}: ${shared.why}`,
+      );
     }
   }
 }

@@ -30,8 +30,12 @@ export interface CompiledExpression {
   readonly source: string;
   /** Evaluates; throws on an evaluation error (absent claim, wrong type). */
   readonly evaluate: (input: CelInput) => unknown;
-  /** Every `claims.NAME` / `claims['NAME']` the expression reads, from its parsed AST. */
-  readonly claimsRead: ReadonlySet<string>;
+  /**
+   * The claims the expression pins to literals: those compared with `==` to a string or number literal, or
+   * tested `in` a list of such literals, in the expression itself or in one of its top-level `&&` terms —
+   * so the expression can only be true when the claim has one of those values (rule W6).
+   */
+  readonly claimsPinned: ReadonlySet<string>;
 }
 
 /** Why an expression was refused at start-up, with the library's 0-based character position when it has one. */
@@ -53,17 +57,46 @@ function* nodes(value: unknown): Generator<Node> {
   }
 }
 
-/** The claim names read as `claims.x` or `claims['x']` (a field or index access on the `claims` identifier). */
-function claimsRead(ast: ASTNode): Set<string> {
-  const names = new Set<string>();
-  for (const node of nodes(ast)) {
-    if (node.op !== '.' && node.op !== '[]' && node.op !== '.?' && node.op !== '[?]') continue;
-    const [target, key] = node.args as [unknown, unknown];
-    if (!isNode(target) || target.op !== 'id' || target.args !== 'claims') continue;
-    if (typeof key === 'string') names.add(key);
-    else if (isNode(key) && key.op === 'value' && typeof key.args === 'string') names.add(key.args);
+/** The claim `claims.NAME` / `claims['NAME']` a node reads directly, if it is such an access. */
+function claimAccessed(node: unknown): string | undefined {
+  if (!isNode(node) || (node.op !== '.' && node.op !== '[]')) return undefined;
+  const [target, key] = node.args as [unknown, unknown];
+  if (!isNode(target) || target.op !== 'id' || target.args !== 'claims') return undefined;
+  if (typeof key === 'string') return key;
+  return isNode(key) && key.op === 'value' && typeof key.args === 'string' ? key.args : undefined;
+}
+
+/** Whether a node is a string or number literal (not `null`, not a boolean). */
+function isLiteral(node: unknown): boolean {
+  return isNode(node) && node.op === 'value' && ['string', 'number', 'bigint'].includes(typeof node.args);
+}
+
+/**
+ * The claims pinned by the top-level `&&` terms of an expression: `claims.X == literal`, `literal ==
+ * claims.X`, `claims.X in [literal, …]`. Top level only: there `claims` is always the declared variable
+ * (a macro's own variable named `claims` lives inside its call) and each term must hold for a true result.
+ */
+function claimsPinned(ast: ASTNode): Set<string> {
+  const pinned = new Set<string>();
+  const terms: unknown[] = [ast];
+  while (terms.length > 0) {
+    const term = terms.pop();
+    if (!isNode(term)) continue;
+    const args = term.args as unknown[];
+    if (term.op === '&&') {
+      terms.push(...args);
+    } else if (term.op === '==') {
+      const [left, right] = args;
+      const name = isLiteral(right) ? claimAccessed(left) : isLiteral(left) ? claimAccessed(right) : undefined;
+      if (name !== undefined) pinned.add(name);
+    } else if (term.op === 'in') {
+      const [left, list] = args;
+      const name = claimAccessed(left);
+      const items = isNode(list) && list.op === 'list' && Array.isArray(list.args) ? (list.args as unknown[]) : [];
+      if (name !== undefined && items.length > 0 && items.every(isLiteral)) pinned.add(name);
+    }
   }
-  return names;
+  return pinned;
 }
 
 /** Whether the AST calls `matches` (a regular expression the library runs with JavaScript's backtracking RegExp). */
@@ -106,5 +139,5 @@ export function compileCel(source: string, want: 'bool' | 'string'): CompiledExp
   if (callsMatches(fn.ast)) {
     throw new CelCompileError('uses matches(), which is refused: the CEL library runs it with a backtracking regular expression that a crafted claim could stall (ReDoS); use startsWith, endsWith, contains or ==');
   }
-  return Object.freeze({ source, evaluate: (input: CelInput) => fn(input), claimsRead: claimsRead(fn.ast) });
+  return Object.freeze({ source, evaluate: (input: CelInput) => fn(input), claimsPinned: claimsPinned(fn.ast) });
 }

@@ -15,8 +15,9 @@ export interface Preset {
   /** Default `require_jti` (rule J7); absent keeps the server default `true`. */
   readonly requireJti?: boolean;
   /**
-   * Claims of which at least one must be read by `claim_conditions`, when the issuer is the shared public
-   * one: immutable numeric ids, since a name can be re-registered by someone else after a rename.
+   * Claims of which at least one must be pinned to literals by `claim_conditions` (CompiledExpression
+   * `claimsPinned`) on the shared public issuer, preset or not: immutable numeric ids, since a name can be
+   * re-registered by someone else after a rename.
    */
   readonly immutableIds?: readonly string[];
   /** What the immutable ids are, for the start-up message. */
@@ -25,11 +26,10 @@ export interface Preset {
 
 /**
  * The presets (rule W6). GitHub Actions: issuer `https://token.actions.githubusercontent.com` (shared by
- * every GitHub user), discovery, conditions must read `repository_owner_id` or `repository_id`. GitLab:
- * issuer `https://gitlab.com` (shared by every gitlab.com user), discovery, conditions must read
- * `namespace_id` or `project_id`. The start-up check is a guard against forgetting the ids, not a proof
- * that a condition constrains them (`has(claims.repository_owner_id) || true` passes it): review what
- * the conditions compare. Kubernetes: issuer required (the cluster's), discovery,
+ * every GitHub user), discovery, conditions must pin `repository_owner_id` or `repository_id` to literals.
+ * GitLab: issuer `https://gitlab.com` (shared by every gitlab.com user), discovery, conditions must pin
+ * `namespace_id` or `project_id`. Pinned means `claims.ID == literal` or `claims.ID in [literals]` as a
+ * condition or one of its top-level `&&` terms, so the condition is false for every other id. Kubernetes: issuer required (the cluster's), discovery,
  * `one_time_use: false` (the kubelet presents one projected token many times) and `require_jti: false`
  * (projected tokens carry no `jti` unless the cluster enables ServiceAccountTokenJTI).
  */

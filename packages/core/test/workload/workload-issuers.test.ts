@@ -202,11 +202,41 @@ describe('presets (rule W6)', () => {
     const [entry] = parseTrustConfig({ trusted_issuers: [{ preset: 'github-actions', claim_conditions: ["claims.repository_id == '456789'"] }] }, 'trust.json').trustedIssuers;
     expect(entry).toMatchObject({ issuer: 'https://token.actions.githubusercontent.com', discovery: true });
     expect(() => parseTrustConfig({ trusted_issuers: [{ preset: 'github-actions', claim_conditions: ["claims.repository == 'octo-org/octo-repo'"] }] }, 'trust.json')).toThrow(
-      /trusted_issuers\[0\]\.claim_conditions" must reference claims\.repository_owner_id or claims\.repository_id with preset "github-actions": .*rename/,
+      /trusted_issuers\[0\]\.claim_conditions" must compare claims\.repository_owner_id or claims\.repository_id with a literal .* for issuer https:\/\/token\.actions\.githubusercontent\.com: .*rename/,
     );
-    expect(() => parseTrustConfig({ trusted_issuers: [{ preset: 'github-actions', allow_any_subject: true }] }, 'trust.json')).toThrow(/must reference claims\.repository_owner_id/);
+    expect(() => parseTrustConfig({ trusted_issuers: [{ preset: 'github-actions', allow_any_subject: true }] }, 'trust.json')).toThrow(/must compare claims\.repository_owner_id/);
     // GitHub Enterprise Server: its own issuer, not shared with the world.
     expect(() => parseTrustConfig({ trusted_issuers: [{ preset: 'github-actions', issuer: 'https://ghe.example.com/_services/token', allow_any_subject: true }] }, 'trust.json')).not.toThrow();
+  });
+
+  // Reads that do not make a condition false for every other owner or repository: refused.
+  it.each([
+    'has(claims.repository_owner_id) || true',
+    "claims.repository_owner_id == '1' || claims.ref == 'refs/heads/main'",
+    "!(claims.repository_owner_id == '1')",
+    'claims.repository_owner_id == claims.actor_id',
+    "claims.repository_id != '456789'",
+    'claims.repository_id in []',
+    "claims.repository_id in [claims.ref]",
+    "claims.repository_id == null",
+    "[1].exists(claims, claims == 1) && claims.repository == 'o/r'",
+  ])('github-actions refuses a condition that reads the ids without pinning them: %s', (condition) => {
+    expect(() => parseTrustConfig({ trusted_issuers: [{ preset: 'github-actions', claim_conditions: [condition] }] }, 'trust.json')).toThrow(/must compare claims\.repository_owner_id or claims\.repository_id with a literal/);
+  });
+
+  it.each([
+    "claims.repository_owner_id == '1'",
+    "'456789' == claims.repository_id",
+    "claims.ref == 'refs/heads/main' && (claims.environment == 'prod' && claims['repository_id'] in ['1', '2'])",
+    'claims.repository_owner_id == 123',
+  ])('github-actions accepts an id pinned to literals: %s', (condition) => {
+    expect(() => parseTrustConfig({ trusted_issuers: [{ preset: 'github-actions', claim_conditions: [condition] }] }, 'trust.json')).not.toThrow();
+  });
+
+  it('holds the shared issuer to the rule without the preset too', () => {
+    const entry = { issuer: 'https://token.actions.githubusercontent.com', jwks_uri: 'https://token.actions.githubusercontent.com/.well-known/jwks', claim_conditions: ["claims.repository == 'o/r'"] };
+    expect(() => parseTrustConfig({ trusted_issuers: [entry] }, 'trust.json')).toThrow(/must compare claims\.repository_owner_id/);
+    expect(() => parseTrustConfig({ trusted_issuers: [{ ...entry, issuer: 'https://gitlab.com', claim_conditions: ["claims.project_path == 'a/b'"] }] }, 'trust.json')).toThrow(/must compare claims\.namespace_id or claims\.project_id/);
   });
 
   it('gitlab demands namespace_id or project_id; kubernetes demands an issuer', () => {
