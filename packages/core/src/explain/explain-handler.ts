@@ -1,0 +1,119 @@
+import type { ServerResponse } from 'node:http';
+import { OAuthError, safeDescription } from '../errors.js';
+import type { AssertionUse } from '../events.js';
+import { param, readForm } from '../request/form.js';
+import type { PlainRequest } from '../request/plain-request.js';
+import type { AuthorizationServer } from '../server.js';
+import { resolveExplainOptions, type ExplainOption, type ResolvedExplainOptions } from './explain-options.js';
+import { EXPLAIN_PAGE, EXPLAIN_PAGE_CSP } from './explain-page.js';
+import { explainReport } from './explain-report.js';
+import { RateLimiter } from './rate-limiter.js';
+
+/** A request to the explain path: the engine's PlainRequest plus the client's address for the rate limit. */
+export interface ExplainRequest extends PlainRequest {
+  /** The client's address as the framework sees it (`req.ip`, `ctx.ip`, `request.ip`); one shared bucket when absent. */
+  clientAddress?: string | undefined;
+}
+
+/** A response of the explain path, ready to write: status, lower-case headers and the body text (HTML or JSON). */
+export interface ExplainResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The explain page and dry-run endpoint at one path, made once per server by {@link createExplainHandler}. */
+export interface ExplainHandler {
+  /** The path both answer at, e.g. `/explain`. */
+  readonly path: string;
+  /** `GET`: the page; `POST`: a dry run (JSON); other methods: 405. Never throws, never logs, never issues a token. */
+  handle(request: ExplainRequest): Promise<ExplainResponse>;
+}
+
+/** Which engine use each choice of the page's "Used as" means: a platform token and an ID-JAG are grants. */
+const USES: Readonly<Record<string, AssertionUse>> = Object.freeze({
+  client: 'client_authentication',
+  grant: 'authorization_grant',
+  platform: 'authorization_grant',
+  'id-jag': 'authorization_grant',
+});
+
+const COMMON = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' } as const;
+const JSON_HEADERS = { ...COMMON, 'content-type': 'application/json; charset=utf-8', pragma: 'no-cache' } as const;
+const PAGE_HEADERS = Object.freeze({ ...COMMON, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': EXPLAIN_PAGE_CSP, 'x-frame-options': 'DENY' });
+
+function json(status: number, body: object, headers: Record<string, string> = {}): ExplainResponse {
+  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/** An RFC 6749 §5.2-style error body. */
+function refusal(status: number, error: string, description: string, headers: Record<string, string> = {}): ExplainResponse {
+  return json(status, { error, error_description: description }, headers);
+}
+
+async function dryRun(server: AuthorizationServer, request: ExplainRequest): Promise<ExplainResponse> {
+  // The same form reader and limit as the token endpoint (rule R7, R8: 413 beyond maxBodyLength).
+  const params = readForm(request, server.maxBodyLength);
+  const assertion = param(params, 'assertion');
+  if (assertion === undefined) return refusal(400, 'invalid_request', 'paste an assertion (a compact JWT) to explain');
+  const choice = param(params, 'use') ?? 'client';
+  const use = USES[choice];
+  if (use === undefined) return refusal(400, 'invalid_request', 'use must be client, grant, platform or id-jag');
+  const clientId = param(params, 'client_id');
+  const scope = param(params, 'scope');
+  // The dry run: the live pipeline's steps and table, no event, no jti remembered (replay is not_checked).
+  const trace = await server.traceAssertion(use, assertion, {
+    ...(clientId === undefined ? {} : { clientId }),
+    ...(scope === undefined || use === 'client_authentication' ? {} : { scope }),
+  });
+  const context = { use, issuer: server.issuer, tokenEndpoint: server.tokenEndpoint, header: trace.header ?? {}, claims: trace.claims ?? {}, now: trace.now };
+  return json(200, explainReport(trace, context));
+}
+
+/**
+ * The explain page and its dry-run endpoint for `server` (docs/explain.md), or undefined when `option` is
+ * `false` or absent (the default: off). `true` takes every default of ExplainOptions. Validates the option
+ * now, throwing a ConfigurationError that names the field (`explain.burst`). Adapters mount `handle` at
+ * `path` for GET and POST and write its response as it is.
+ *
+ * A dry run (`POST`, an `application/x-www-form-urlencoded` form with `assertion`, `use` — client, grant,
+ * platform or id-jag —, optional `client_id` and `scope`) runs `server.traceAssertion`: the token
+ * endpoint's form limit (`maxBodyLength`, 413) and assertion limit (rule R8), every rule of ASSERTION_RULES
+ * with its status, claim, source and fix; no event, no `jti` remembered, no token, nothing logged. Each
+ * client address and all of them together are rate-limited (token buckets, 429 with `Retry-After`).
+ */
+export function createExplainHandler(server: AuthorizationServer, option: ExplainOption): ExplainHandler | undefined {
+  const options: ResolvedExplainOptions | undefined = resolveExplainOptions(option);
+  if (options === undefined) return undefined;
+  const limiter = new RateLimiter(options);
+  return Object.freeze({
+    path: options.path,
+    async handle(request: ExplainRequest): Promise<ExplainResponse> {
+      if (request.method === 'GET' || request.method === 'HEAD') return { status: 200, headers: { ...PAGE_HEADERS }, body: EXPLAIN_PAGE };
+      if (request.method !== 'POST') return refusal(405, 'invalid_request', 'the explain page answers GET and POST only', { allow: 'GET, POST' });
+      const decision = limiter.take(request.clientAddress ?? '');
+      if (!decision.allowed) {
+        return refusal(429, 'temporarily_unavailable', `too many dry runs: retry in ${decision.retryAfter} s`, { 'retry-after': String(decision.retryAfter) });
+      }
+      try {
+        return await dryRun(server, request);
+      } catch (err) {
+        if (err instanceof OAuthError) return refusal(err.status, err.error, safeDescription(err.description) || err.error, err.headers);
+        // A bug: a generic answer, nothing of the error (or the token) in it.
+        return refusal(500, 'server_error', 'the dry run failed');
+      }
+    },
+  });
+}
+
+/** Writes an explain response to a Node response (Express, Nest on Express); a response already sent is only ended. */
+export function writeExplainResponse(response: ServerResponse, result: ExplainResponse): void {
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  response.statusCode = result.status;
+  for (const [name, value] of Object.entries(result.headers)) response.setHeader(name, value);
+  response.setHeader('content-length', Buffer.byteLength(result.body));
+  response.end(result.body);
+}

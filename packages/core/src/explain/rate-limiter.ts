@@ -1,0 +1,74 @@
+/** Settings of a {@link RateLimiter}; every field is validated by `resolveExplainOptions`. */
+export interface RateLimits {
+  /** Requests one client address may make per minute, on average. */
+  readonly perClientPerMinute: number;
+  /** Requests one client address may make at once before the per-minute rate applies (bucket size). */
+  readonly burst: number;
+  /** Requests all clients together may make per minute (a global bucket of the same size). */
+  readonly perMinute: number;
+  /** Most client addresses remembered; the least recently seen is forgotten beyond it. */
+  readonly maxClients: number;
+  /** Clock, milliseconds since the epoch. */
+  readonly now: () => number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** What {@link RateLimiter.take} decided: allowed, or refused with the seconds to wait (`Retry-After`, RFC 9110 §10.2.3). */
+export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfter: number };
+
+/**
+ * Token buckets, one per client address in a bounded map (least recently seen forgotten first) and one for
+ * all clients: a request takes a token from both, or is refused with the seconds until one is back. Memory
+ * is bounded by `maxClients`; a flood of addresses only empties the global bucket.
+ */
+export class RateLimiter {
+  readonly #limits: RateLimits;
+  readonly #clients = new Map<string, Bucket>();
+  readonly #global: Bucket;
+
+  constructor(limits: RateLimits) {
+    this.#limits = limits;
+    this.#global = { tokens: limits.perMinute, at: limits.now() };
+  }
+
+  /** Takes one request of `client` (its address) from the buckets, or says how long to wait. */
+  take(client: string): RateDecision {
+    const { perClientPerMinute, burst, perMinute, maxClients, now } = this.#limits;
+    const at = now();
+    let bucket = this.#clients.get(client);
+    if (bucket === undefined) {
+      if (this.#clients.size >= maxClients) this.#clients.delete(this.#clients.keys().next().value!);
+      bucket = { tokens: burst, at };
+    } else {
+      this.#clients.delete(client); // re-inserted below: the map stays ordered by last use
+    }
+    this.#clients.set(client, bucket);
+    refill(bucket, at, burst, perClientPerMinute);
+    refill(this.#global, at, perMinute, perMinute);
+    if (bucket.tokens < 1) return { allowed: false, retryAfter: wait(bucket, perClientPerMinute) };
+    if (this.#global.tokens < 1) return { allowed: false, retryAfter: wait(this.#global, perMinute) };
+    bucket.tokens -= 1;
+    this.#global.tokens -= 1;
+    return { allowed: true };
+  }
+
+  /** Client addresses remembered now (at most `maxClients`). */
+  get size(): number {
+    return this.#clients.size;
+  }
+}
+
+function refill(bucket: Bucket, at: number, size: number, perMinute: number): void {
+  const elapsed = Math.max(0, at - bucket.at);
+  bucket.tokens = Math.min(size, bucket.tokens + (elapsed * perMinute) / 60_000);
+  bucket.at = at;
+}
+
+/** Whole seconds until the bucket holds one token again, at least 1. */
+function wait(bucket: Bucket, perMinute: number): number {
+  return Math.max(1, Math.ceil(((1 - bucket.tokens) * 60) / perMinute));
+}
