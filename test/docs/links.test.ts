@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 /** Every relative link of the repository's Markdown files leads to a file of the repository. */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'coverage', '.git']);
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'coverage', '.git', '.stryker-tmp']);
 
 async function markdownFiles(dir: string): Promise<string[]> {
   const files: string[] = [];

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'coverage', '.git']);
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'coverage', '.git', '.stryker-tmp']);
 const TEXT = /\.(ts|mts|cts|js|mjs|cjs|json|md|yml|yaml|txt|sh)$|^(run|Dockerfile|LICENSE)$/;
 /** Written in pieces so that this file does not match itself. */
 const NAMES = ['SP' + 'EC', 'INTER' + 'FACE', 'ST' + 'YLE'].join('|');

@@ -10,7 +10,7 @@ import { ASSERTION_RULES } from '@rfc7523/core';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SEARCHED = ['packages', 'apps', 'test', 'bench', 'scripts'];
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'coverage', '.git']);
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'coverage', '.git', '.stryker-tmp']);
 const SOURCE = /\.(ts|mts|cts|js|mjs|cjs)$/;
 /** A rule id as the code writes it: one family letter and a number, standing alone. */
 const RULE_ID = /(?<![\w.%$-])([RJPWGAD])(\d{1,2})(?![\w.-])/g;

@@ -180,7 +180,7 @@ export function assertionFix(stepId: AssertionStepId, reason: ReasonCode | strin
     case 'id-jag-binding':
       return reason === 'claim_not_supported'
         ? 'cnf must hold only jkt (a DPoP key thumbprint)'
-        : 'the ID-JAG is bound to a DPoP key (cnf.jkt): send a DPoP proof signed with that same key (rfc7523 id-jag exchange --dpop-key)';
+        : 'the grant is bound to a DPoP key (cnf.jkt): send a DPoP proof signed with that same key (for an ID-JAG: rfc7523 id-jag exchange --dpop-key)';
     case 'resource':
       return reason === 'resource_not_governed'
         ? `the ID-JAG is for ${quote(claims.resource)}, which is not in "resources" ${where(ctx)}: ask the IdP for this server's resource`

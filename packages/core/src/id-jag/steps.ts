@@ -44,21 +44,22 @@ export function idJagClientStep(a: Attempt): StepResult {
 }
 
 /**
- * Rule D1 for ID-JAGs (draft §9.8.1.2; RFC 9449 §6.1): an ID-JAG with `cnf` must carry `jkt` (other
- * confirmation methods are refused, not ignored), and the request's DPoP proof — verified by the token
+ * Rule D1 for grants (draft §9.8.1.2; RFC 9449 §6.1): a grant assertion with `cnf` — an ID-JAG or any
+ * trusted issuer's — must carry `jkt` (other confirmation methods are refused, not ignored), and the request's DPoP proof — verified by the token
  * endpoint before client authentication — must have been signed with the key of that thumbprint: no
  * proof or another key is `invalid_grant`. The access token is then bound to the same key.
  */
 export function idJagBindingStep(a: Attempt): StepResult {
-  if (a.registration.idJag !== true || a.jwt.claims.cnf === undefined) return undefined;
+  // Any grant, not only an ID-JAG: a confirmation this server cannot check is refused, never ignored.
+  if (a.jwt.claims.cnf === undefined) return undefined;
   const cnf = a.jwt.claims.cnf as Record<string, unknown> | null;
   const jkt = typeof cnf === 'object' && cnf !== null && !Array.isArray(cnf) ? cnf.jkt : undefined;
   if (typeof jkt !== 'string' || jkt === '' || Object.keys(cnf as object).length !== 1) {
     return { reason: 'claim_not_supported', detail: 'cnf must hold exactly jkt (RFC 9449 §6.1); other confirmation methods are not supported' };
   }
   const proof = a.options.proofJkt;
-  if (proof === undefined) return { reason: 'dpop_missing', detail: 'the ID-JAG is bound to a key (cnf.jkt) and the request has no DPoP proof' };
-  return proof === jkt ? undefined : { reason: 'dpop_jkt_mismatch', detail: 'the DPoP proof key thumbprint is not the ID-JAG cnf.jkt' };
+  if (proof === undefined) return { reason: 'dpop_missing', detail: 'the grant is bound to a key (cnf.jkt) and the request has no DPoP proof' };
+  return proof === jkt ? undefined : { reason: 'dpop_jkt_mismatch', detail: 'the DPoP proof key thumbprint is not the grant cnf.jkt' };
 }
 
 /** An ID-JAG's `resource` claim as a list (draft §3.1: one URI or an array of URIs); null when absent, a string when malformed. */

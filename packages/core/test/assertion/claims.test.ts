@@ -151,9 +151,10 @@ describe('J6 maximum lifetime', () => {
 
 describe('J8 other claims', () => {
   it('J8 ignores claims no policy uses', async () => {
-    const extra = { foo: 'bar', nested: { a: [1, 2, { b: null }] }, cnf: { jkt: 'x' }, azp: 'whoever', scope: 'admin' };
+    const extra = { foo: 'bar', nested: { a: [1, 2, { b: null }] }, azp: 'whoever', scope: 'admin' };
     await expect(server.exchange(jwtBearer(await grant(extra)))).resolves.toMatchObject({ token_type: 'Bearer' });
-    const client = await sign(key, clientClaims(clock, 'worker', extra));
+    // A grant's cnf is a binding the DPoP rule (D1) enforces; a client assertion's means nothing here.
+    const client = await sign(key, clientClaims(clock, 'worker', { ...extra, cnf: { jkt: 'x' } }));
     await expect(server.authenticateClient(clientCredentials(client))).resolves.toMatchObject({ clientId: 'worker' });
   });
 

@@ -177,6 +177,28 @@ describe('D1 an ID-JAG bound to a key (cnf.jkt, draft §9.8.1.2)', () => {
   });
 });
 
+describe('D1 a plain grant bound to a key (cnf.jkt from a trusted issuer that is not an ID-JAG issuer)', () => {
+  const plainGrant = (extra: JWTPayload) => sign(plainKey, { iss: 'ci', sub: 'job', aud: ISSUER, jti: randomUUID(), iat: clock.seconds(), exp: clock.seconds() + 60, ...extra });
+
+  it('is held to the binding as an ID-JAG is: no proof is dpop_missing and does not use the grant up; the right proof binds the token', async () => {
+    const key = await proofKey('ES256');
+    const jkt = await calculateJwkThumbprint(key.publicJwk);
+    const token = await plainGrant({ cnf: { jkt } });
+    expect(await refusal(await request(token, {}, null))).toEqual({ error: 'invalid_grant', status: 400, reason: 'dpop_missing', claim: 'cnf' });
+    const req = await request(token, {}, null);
+    const body = await server.exchange({ ...req, headers: { ...req.headers, dpop: await mintProof(key, clock) } });
+    expect(body.token_type).toBe('DPoP');
+    expect(payloadOf(body.access_token).cnf).toEqual({ jkt });
+  });
+
+  it('a proof with another key is dpop_jkt_mismatch; a confirmation method other than jkt is refused, not ignored', async () => {
+    const [key, other] = await Promise.all([proofKey('ES256'), proofKey('ES256')]);
+    const req = await request(await plainGrant({ cnf: { jkt: await calculateJwkThumbprint(key.publicJwk) } }), {}, null);
+    expect(await refusal({ ...req, headers: { ...req.headers, dpop: await mintProof(other, clock) } })).toMatchObject({ reason: 'dpop_jkt_mismatch', claim: 'cnf' });
+    expect(await refusal(await request(await plainGrant({ cnf: { 'x5t#S256': 'abc' } }), {}, null))).toEqual({ error: 'invalid_grant', status: 400, reason: 'claim_not_supported', claim: 'cnf' });
+  });
+});
+
 describe('G3 the presenting client', () => {
   it('refuses an ID-JAG without client authentication: invalid_client 401', async () => {
     expect(await refusal(await request(await idJag(), {}, null))).toEqual({ error: 'invalid_client', status: 401, reason: 'client_auth_required' });
