@@ -1,49 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createClientAssertion, TokenClient, TokenRequestError, type FetchFunction } from '@rfc7523/client';
 import { makeKey, type InteropKey } from './support/interop.js';
-
-const SERVER = fileURLToPath(new URL('./support/oidc-provider-dpop-server.mjs', import.meta.url));
+import { providerClient, startOidcProvider, type RunningOidcProvider } from './support/oidc-provider.js';
 
 /** Our TokenClient's DPoP (RFC 9449) against oidc-provider 9 (panva), which requires a server nonce in every proof. */
 describe('TokenClient with dpop against oidc-provider 9 (client_credentials + private_key_jwt + DPoP with nonces)', () => {
   let key: InteropKey;
   let issuer: string;
-  let child: ChildProcess;
+  let provider: RunningOidcProvider;
 
   beforeAll(async () => {
     key = await makeKey('ES256', 'op-dpop');
-    const client = (client_id: string, extra: Record<string, unknown> = {}) => ({
-      client_id,
-      token_endpoint_auth_method: 'private_key_jwt',
-      token_endpoint_auth_signing_alg: 'ES256',
-      jwks: { keys: [key.publicJwk] },
-      grant_types: ['client_credentials'],
-      redirect_uris: [],
-      response_types: [],
-      scope: 'api:read api:write',
-      ...extra,
-    });
-    child = spawn(process.execPath, [SERVER, JSON.stringify({ clients: [client('dpop-worker'), client('bound-only', { dpop_bound_access_tokens: true })] })], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const log: string[] = [];
-    child.stderr!.on('data', (chunk) => log.push(String(chunk)));
-    issuer = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (chunk) => {
-        const match = /listening (\S+)/.exec(String(chunk));
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`oidc-provider exited with ${code}: ${log.join('')}`)));
-    });
+    provider = await startOidcProvider([providerClient('dpop-worker', key), providerClient('bound-only', key, { dpop_bound_access_tokens: true })], { dpop: true });
+    issuer = provider.issuer;
   });
-  afterAll(async () => {
-    if (child?.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-  });
+  afterAll(() => provider?.stop());
 
   /** The token's introspection (RFC 7662) by the same client: oidc-provider reports the binding as cnf.jkt. */
   async function introspect(clientId: string, token: string): Promise<Record<string, unknown>> {

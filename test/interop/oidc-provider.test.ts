@@ -1,49 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { TokenClient, TokenRequestError } from '@rfc7523/client';
 import { makeKey, type InteropKey } from './support/interop.js';
-
-const SERVER = fileURLToPath(new URL('./support/oidc-provider-server.mjs', import.meta.url));
+import { providerClient, startOidcProvider, type RunningOidcProvider } from './support/oidc-provider.js';
 
 /** Our TokenClient against oidc-provider 9 (panva), a certified OpenID provider, as a third-party server. */
 describe('TokenClient against oidc-provider 9 (client_credentials + private_key_jwt)', () => {
   let es: InteropKey;
   let ed: InteropKey;
   let issuer: string;
-  let child: ChildProcess;
+  let provider: RunningOidcProvider;
 
   beforeAll(async () => {
     [es, ed] = await Promise.all([makeKey('ES256', 'op-es'), makeKey('Ed25519', 'op-ed')]);
-    const client = (client_id: string, key: InteropKey, alg: string) => ({
-      client_id,
-      token_endpoint_auth_method: 'private_key_jwt',
-      token_endpoint_auth_signing_alg: alg,
-      jwks: { keys: [key.publicJwk] },
-      grant_types: ['client_credentials'],
-      redirect_uris: [],
-      response_types: [],
-      scope: 'api:read api:write',
-    });
-    child = spawn(process.execPath, [SERVER, JSON.stringify({ clients: [client('es-worker', es, 'ES256'), client('ed-worker', ed, 'EdDSA')] })], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const log: string[] = [];
-    child.stderr!.on('data', (chunk) => log.push(String(chunk)));
-    issuer = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (chunk) => {
-        const match = /listening (\S+)/.exec(String(chunk));
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', (code) => reject(new Error(`oidc-provider exited with ${code}: ${log.join('')}`)));
-    });
+    provider = await startOidcProvider([providerClient('es-worker', es), providerClient('ed-worker', ed)]);
+    issuer = provider.issuer;
   });
-  afterAll(async () => {
-    if (child?.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-  });
+  afterAll(() => provider?.stop());
 
   it('discovers the token endpoint from its RFC 8414 metadata', async () => {
     const client = new TokenClient({ issuer, clientId: 'es-worker', key: es.privateJwk });
