@@ -1,4 +1,4 @@
-import type { AuthorizationServer } from '@rfc7523/core';
+import { resolveExplainOptions, type AuthorizationServer, type ExplainOption } from '@rfc7523/core';
 import type { FastifyInstance } from 'fastify';
 import { fastifyPlugin } from 'fastify-plugin';
 import { oauthErrorHandler } from './error-handler.js';
@@ -21,6 +21,12 @@ export interface FastifyRfc7523Options {
   formParser?: boolean;
   /** Set the error handler answering OAuthErrors as RFC 6749 §5.2 JSON (others go on to yours or Fastify's). Default true. */
   errorHandler?: boolean;
+  /**
+   * The explain page (`GET`) and its dry-run endpoint (`POST`) at `/explain` among the routes
+   * (docs/explain.md): `true` for the defaults, or ExplainOptions (path, rate limits). Default false: off.
+   * Needs `routes`.
+   */
+  explain?: ExplainOption;
 }
 
 async function rfc7523(fastify: FastifyInstance, options: FastifyRfc7523Options): Promise<void> {
@@ -30,6 +36,10 @@ async function rfc7523(fastify: FastifyInstance, options: FastifyRfc7523Options)
   }
   for (const name of ['routes', 'formParser', 'errorHandler'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new TypeError(`"${name}" option must be a boolean`);
+  }
+  // Validated before anything is registered: a bad field fails start-up naming it (`explain.burst`).
+  if (resolveExplainOptions(options.explain) !== undefined && options.routes === false) {
+    throw new TypeError('"explain" option needs the routes: drop routes: false, or register authorizationServerRoutes with { explain } yourself');
   }
   fastify.decorate('authorizationServer', server);
   for (const name of ['oauthClient', 'oauthGrant', 'accessToken'] as const) {
@@ -45,7 +55,7 @@ async function rfc7523(fastify: FastifyInstance, options: FastifyRfc7523Options)
     fastify.addContentTypeParser(FORM, formBodyParser(server.maxBodyLength));
   }
   if (options.errorHandler !== false) fastify.setErrorHandler(oauthErrorHandler(server));
-  if (options.routes !== false) await fastify.register(authorizationServerRoutes, { server });
+  if (options.routes !== false) await fastify.register(authorizationServerRoutes, { server, ...(options.explain === undefined ? {} : { explain: options.explain }) });
 }
 
 /**

@@ -1,6 +1,7 @@
-import { endpointPaths, type AuthorizationServer } from '@rfc7523/core';
+import { createExplainHandler, endpointPaths, type AuthorizationServer, type ExplainOption } from '@rfc7523/core';
 import type { FastifyInstance } from 'fastify';
 import { oauthErrorHandler } from './error-handler.js';
+import { explainRoute } from './explain.js';
 import { FORM, formBodyParser } from './form-parser.js';
 import { jwksHandler, metadataHandler, tokenEndpoint } from './hooks.js';
 
@@ -8,6 +9,11 @@ import { jwksHandler, metadataHandler, tokenEndpoint } from './hooks.js';
 export interface AuthorizationServerRoutesOptions {
   /** The engine made once with `createAuthorizationServer`. */
   server: AuthorizationServer;
+  /**
+   * The explain page (`GET`) and its dry-run endpoint (`POST`) at `/explain` (docs/explain.md): `true` for
+   * the defaults, or ExplainOptions (path, rate limits); validated at registration. Default false: off (404).
+   */
+  explain?: ExplainOption;
 }
 
 /**
@@ -19,6 +25,7 @@ export interface AuthorizationServerRoutesOptions {
  */
 export async function authorizationServerRoutes(instance: FastifyInstance, options: AuthorizationServerRoutesOptions): Promise<void> {
   const { server } = options;
+  const explain = createExplainHandler(server, options.explain);
   const paths = endpointPaths(server);
   instance.setErrorHandler(oauthErrorHandler(server));
   instance.removeAllContentTypeParsers();
@@ -29,4 +36,5 @@ export async function authorizationServerRoutes(instance: FastifyInstance, optio
   instance.all(paths.token, tokenEndpoint(server));
   instance.get(paths.metadata, metadataHandler(server));
   instance.get(paths.jwks, jwksHandler(server));
+  if (explain !== undefined) instance.all(explain.path, explainRoute(explain));
 }

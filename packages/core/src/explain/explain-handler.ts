@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { plainRequestFromNode } from '../http/node-request.js';
 import { OAuthError, safeDescription } from '../errors.js';
 import type { AssertionUse } from '../events.js';
 import { param, readForm } from '../request/form.js';
@@ -28,6 +29,12 @@ export interface ExplainHandler {
   readonly path: string;
   /** `GET`: the page; `POST`: a dry run (JSON); other methods: 405. Never throws, never logs, never issues a token. */
   handle(request: ExplainRequest): Promise<ExplainResponse>;
+  /**
+   * {@link handle} for a Node request (Express, Koa, Nest): reads the form as the token endpoint does
+   * (`plainRequestFromNode`, up to `maxBodyLength`; `parsedBody` is what a body parser left) and answers
+   * a body it cannot read as RFC 6749 JSON (413, 400). Never throws.
+   */
+  handleNode(request: IncomingMessage, parsedBody: unknown, clientAddress: string | undefined): Promise<ExplainResponse>;
 }
 
 /** Which engine use each choice of the page's "Used as" means: a platform token and an ID-JAG are grants. */
@@ -41,6 +48,12 @@ const USES: Readonly<Record<string, AssertionUse>> = Object.freeze({
 const COMMON = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' } as const;
 const JSON_HEADERS = { ...COMMON, 'content-type': 'application/json; charset=utf-8', pragma: 'no-cache' } as const;
 const PAGE_HEADERS = Object.freeze({ ...COMMON, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': EXPLAIN_PAGE_CSP, 'x-frame-options': 'DENY' });
+
+/** The JSON answer to an error: an OAuthError's status and code, anything else a generic 500 without detail. */
+function errorAnswer(err: unknown): ExplainResponse {
+  if (err instanceof OAuthError) return refusal(err.status, err.error, safeDescription(err.description) || err.error, err.headers);
+  return refusal(500, 'server_error', 'the dry run failed');
+}
 
 function json(status: number, body: object, headers: Record<string, string> = {}): ExplainResponse {
   return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
@@ -86,8 +99,16 @@ export function createExplainHandler(server: AuthorizationServer, option: Explai
   const options: ResolvedExplainOptions | undefined = resolveExplainOptions(option);
   if (options === undefined) return undefined;
   const limiter = new RateLimiter(options);
-  return Object.freeze({
+  const handler: ExplainHandler = Object.freeze({
     path: options.path,
+    async handleNode(request: IncomingMessage, parsedBody: unknown, clientAddress: string | undefined): Promise<ExplainResponse> {
+      if (request.method !== 'POST') return handler.handle({ method: request.method ?? 'GET', headers: request.headers, clientAddress });
+      try {
+        return await handler.handle({ ...(await plainRequestFromNode(request, parsedBody, server.maxBodyLength)), clientAddress });
+      } catch (err) {
+        return errorAnswer(err);
+      }
+    },
     async handle(request: ExplainRequest): Promise<ExplainResponse> {
       if (request.method === 'GET' || request.method === 'HEAD') return { status: 200, headers: { ...PAGE_HEADERS }, body: EXPLAIN_PAGE };
       if (request.method !== 'POST') return refusal(405, 'invalid_request', 'the explain page answers GET and POST only', { allow: 'GET, POST' });
@@ -98,12 +119,12 @@ export function createExplainHandler(server: AuthorizationServer, option: Explai
       try {
         return await dryRun(server, request);
       } catch (err) {
-        if (err instanceof OAuthError) return refusal(err.status, err.error, safeDescription(err.description) || err.error, err.headers);
-        // A bug: a generic answer, nothing of the error (or the token) in it.
-        return refusal(500, 'server_error', 'the dry run failed');
+        // An OAuthError as RFC 6749 JSON; a bug as a generic 500: nothing of the error (or the token) in it.
+        return errorAnswer(err);
       }
     },
   });
+  return handler;
 }
 
 /** Writes an explain response to a Node response (Express, Nest on Express); a response already sent is only ended. */
