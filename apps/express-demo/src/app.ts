@@ -21,7 +21,8 @@ const internalError: ErrorRequestHandler = (err, _req, res, next) => {
 export function expressDemo(server: AuthorizationServer): DemoApp {
   const app = express();
   app.disable('x-powered-by');
-  app.use(authorizationServerRouter(server));
+  // The explain page and its dry-run endpoint (docs/explain.md): off by default in the package, on in the demo.
+  app.use(authorizationServerRouter(server, { explain: true }));
   // Rule D2: DPoP proofs name the URL as clients see it, ISSUER's origin plus the request path.
   app.get('/api/whoami', requireAccessToken(server, { publicUrl: new URL(server.issuer).origin }), (req, res) => {
     const { sub, client_id, scope, iss, exp } = req.accessToken!;

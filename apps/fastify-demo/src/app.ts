@@ -37,7 +37,8 @@ export async function fastifyDemo(server: AuthorizationServer): Promise<DemoApp>
   });
   // In a child context, so that the plugin's error handler sits in front of the demo's, not over it.
   await app.register(async function authorizationServer(scope) {
-    await scope.register(fastifyRfc7523, { server });
+    // The explain page and its dry-run endpoint (docs/explain.md): off by default in the package, on in the demo.
+    await scope.register(fastifyRfc7523, { server, explain: true });
     // Rule D2: DPoP proofs name the URL as clients see it, ISSUER's origin plus the request path.
     scope.get('/api/whoami', { preHandler: requireAccessToken(server, { publicUrl: new URL(server.issuer).origin }) }, async function whoami(request) {
       const { sub, client_id, scope: granted, iss, exp } = request.accessToken!;

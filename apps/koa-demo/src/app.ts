@@ -15,7 +15,8 @@ export function koaDemo(server: AuthorizationServer): DemoApp {
     if (err.status === 404 || err.expose || CLIENT_GONE.has(err.code ?? '')) return;
     process.stderr.write(`koa-demo: ${err.stack ?? String(err)}\n`);
   });
-  const router = authorizationServerRouter(server);
+  // The explain page and its dry-run endpoint (docs/explain.md): off by default in the package, on in the demo.
+  const router = authorizationServerRouter(server, { explain: true });
   // Rule D2: DPoP proofs name the URL as clients see it, ISSUER's origin plus the request path.
   router.get('/api/whoami', requireAccessToken(server, { publicUrl: new URL(server.issuer).origin }), async function whoami(ctx) {
     const { sub, client_id, scope, iss, exp } = ctx.state.accessToken!;

@@ -16,7 +16,8 @@ export class AppModule {
   static forServer(server: AuthorizationServer): DynamicModule {
     return {
       module: AppModule,
-      imports: [Rfc7523Module.forRoot({ server })],
+      // The explain page and its dry-run endpoint (docs/explain.md): off by default in the package, on in the demo.
+      imports: [Rfc7523Module.forRoot({ server, explain: true })],
       controllers: [authorizationServerController(endpointPaths(server)), WhoAmIController],
       providers: [
         { provide: APP_FILTER, useClass: NotFoundFilter },
