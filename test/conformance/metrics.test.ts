@@ -4,22 +4,14 @@
  * labels; OTEL_TRACES_EXPORTER=console prints the spans, continuing an incoming `traceparent`, and the
  * log lines of the request carry its trace id.
  */
-import { createServer } from 'node:net';
 import { exitCode, listeningUrl, startDemoProcess } from './support/demo-process.js';
 import { Clock, clientAssertion, clientAuth, ISSUER, makeKeys, type Keys } from './support/fixture.js';
+import { freePort } from '../support/ports.js';
 import { targets } from './targets.js';
 
 /** Per test: start-up, two requests, a scrape and a stop. */
 const TEST_TIMEOUT = 90_000;
 
-/** A port free on 127.0.0.1 just now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
   fetch(`${url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString() });

@@ -1,35 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE, JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
 import type { RunningDemo } from '@rfc7523/demo-kit';
 import { targets } from '../conformance/targets.js';
+import { runBuiltCli } from '../support/cli.js';
 import { startDemo } from './support/interop.js';
 
-/** The built CLI (npm test builds first), run the way a user runs it. */
-const MAIN = fileURLToPath(new URL('../../packages/client/dist/cli/main.js', import.meta.url));
+const rfc7523 = (args: string[], input?: string) => runBuiltCli(args, input === undefined ? {} : { input });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function rfc7523(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
 
 const express = targets.find((t) => t.name === 'express-demo')!;
 let dir: string;

@@ -3,9 +3,7 @@
  * IdP for ID-JAGs with the trust entry of docs/recipes/id-jag.md (rules G1–G6): both legs, with and without
  * DPoP, and a leg-2 refusal.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +11,10 @@ import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, 
 import { JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
 import { runDemo, type RunningDemo } from '@rfc7523/demo-kit';
 import { expressDemo } from 'express-demo';
+import { runBuiltCli as rfc7523 } from '../support/cli.js';
 import { startTestIdp, type TestIdp } from '../support/idp/test-idp.js';
+import { freePort } from '../support/ports.js';
 
-const MAIN = fileURLToPath(new URL('../../packages/client/dist/cli/main.js', import.meta.url));
 /** The recipe (docs/recipes/id-jag.md) this test follows: its trust entry, with the loopback IdP and agent keys. */
 const RECIPE = fileURLToPath(new URL('../../docs/recipes/id-jag.md', import.meta.url));
 const MCP = 'https://mcp.example.com/mcp';
@@ -28,34 +27,12 @@ async function recipeTrustConfig(): Promise<{ clients: Record<string, unknown>[]
   return JSON.parse(match[1] as string) as never;
 }
 
-function rfc7523(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function keyPair(kid: string): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   return { privateJwk: { ...(await exportJWK(privateKey)), kid }, publicJwk: { ...(await exportJWK(publicKey)), kid } };
 }
 
-/** A free loopback port, so that ISSUER is the demo's real URL and the CLI can discover its token endpoint. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let dir: string;
 let idp: TestIdp;

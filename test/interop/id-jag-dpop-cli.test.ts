@@ -1,28 +1,14 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { calculateJwkThumbprint, createLocalJWKSet, decodeJwt, EmbeddedJWK, exportJWK, generateKeyPair, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { runBuiltCli as rfc7523 } from '../support/cli.js';
 import { startTestIdp, type TestIdp } from '../support/idp/test-idp.js';
 import { sendJson, startLoopbackServer, type LoopbackServer } from '../support/platforms/loopback-server.js';
 import { startStubAs, type StubAs } from './support/stub-as.js';
 
-/** The built CLI, run the way a user runs it. */
-const MAIN = fileURLToPath(new URL('../../packages/client/dist/cli/main.js', import.meta.url));
 
-function rfc7523(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function keyPair(kid: string): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });

@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
 import { githubActionsToken, gitlabToken, kubernetesToken, PlatformTokenError, TokenClient, TokenRequestError } from '@rfc7523/client';
@@ -10,6 +8,7 @@ import type { RunningDemo } from '@rfc7523/demo-kit';
 import { runCli } from '../../packages/client/src/cli/run.js';
 import { fakeIo } from '../../packages/client/test/cli/support.js';
 import { targets } from '../conformance/targets.js';
+import { runBuiltCli } from '../support/cli.js';
 import { GitHubActionsIssuer, GitHubIdTokenEndpoint, GitLabIssuer, KubernetesIssuer } from '../support/platforms/index.js';
 import { makeKey, startDemo, type InteropKey } from './support/interop.js';
 
@@ -21,7 +20,6 @@ import { makeKey, startDemo, type InteropKey } from './support/interop.js';
  */
 const GITHUB_SUBJECT = 'repo:octo-org/octo-repo:ref:refs/heads/main';
 const GITLAB_SUBJECT = 'project_path:acme/api:ref_type:branch:ref:main';
-const MAIN = fileURLToPath(new URL('../../packages/client/dist/cli/main.js', import.meta.url));
 
 const express = targets.find((t) => t.name === 'express-demo')!;
 let github: GitHubActionsIssuer;
@@ -125,18 +123,7 @@ describe('GitHub Actions: githubActionsToken asks the job endpoint for the audie
   });
 
   it('the built rfc7523 reads ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN from its real environment', async () => {
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [MAIN, 'token', '--issuer', demo.issuer, '--from', 'github-actions', '--raw'], {
-        env: { PATH: process.env.PATH ?? '', ...endpoint.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const result = await runBuiltCli(['token', '--issuer', demo.issuer, '--from', 'github-actions', '--raw'], { env: { PATH: process.env.PATH ?? '', ...endpoint.env } });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(await whoami(result.stdout.trim())).toMatchObject({ sub: GITHUB_SUBJECT });
   });

@@ -1,11 +1,13 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
 import { runDemo, type RunningDemo } from '@rfc7523/demo-kit';
 import type { ConformanceTarget } from '../../conformance/targets.js';
+import { freePort } from '../../support/ports.js';
+
+export { freePort };
 
 /** A key pair with its JWKs. */
 export interface InteropKey {
@@ -29,17 +31,6 @@ export async function makeKey(alg: string, kid: string): Promise<InteropKey> {
   };
 }
 
-/** A TCP port free on 127.0.0.1 right now: listen on 0, read it, close. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The trusted issuer and subject every interop file uses for jwt-bearer grants. */
 export const CI_ISSUER = 'https://ci.interop.test';
