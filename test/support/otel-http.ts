@@ -2,7 +2,9 @@
  * For the adapters' telemetry tests: a SERVER span around each HTTP request, as a host's HTTP
  * instrumentation makes one (the engine's span must be its child), and the checks every adapter shares.
  */
+import { once } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
 import { total, type OtelHarness } from './otel.js';
@@ -22,6 +24,13 @@ export function traceHttpServer(server: Server): void {
   }) as Server['emit'];
 }
 
+/** Waits until `server` listens, traces its requests (traceHttpServer) and answers its `/token` URL. */
+export async function tracedTokenUrl(server: Server): Promise<string> {
+  if (!server.listening) await once(server, 'listening');
+  traceHttpServer(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
+}
+
 /** POSTs a form to `url` and answers the status. */
 export async function postForm(url: string, fields: Record<string, string>): Promise<number> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
@@ -29,11 +38,23 @@ export async function postForm(url: string, fields: Record<string, string>): Pro
   return res.status;
 }
 
+/** What one adapter test sends, and who it is: a client's form (client_credentials) and a grant assertion. */
+export interface ThreeRequests {
+  readonly clientForm: Record<string, string>;
+  readonly clientId: string;
+  readonly grantAssertion: string;
+  readonly grantIssuer: string;
+}
+
 /**
- * What each adapter test sent: a client_credentials request (200), the same body again (401, a replay),
- * then a jwt-bearer grant (200). Checks the three engine spans, their HTTP parents, and the metric points.
+ * Sends a client_credentials request (200), the same body again (401, a replay), then a jwt-bearer grant
+ * (200) to `url`; checks the three engine spans, their HTTP parents, and the metric points.
  */
-export async function expectThreeTokenRequests(otel: OtelHarness, clientId: string, grantIssuer: string): Promise<void> {
+export async function expectThreeTokenRequests(otel: OtelHarness, url: string, sent: ThreeRequests): Promise<void> {
+  const { clientForm, clientId, grantAssertion, grantIssuer } = sent;
+  expect(await postForm(url, clientForm)).toBe(200);
+  expect(await postForm(url, clientForm)).toBe(401);
+  expect(await postForm(url, { grant_type: JWT_BEARER_GRANT_TYPE, assertion: grantAssertion })).toBe(200);
   const servers = otel.spans().filter((s) => s.kind === SpanKind.SERVER);
   const engine = otel.spansNamed('rfc7523.token_request');
   expect(servers.map((s) => s.attributes['http.response.status_code'])).toEqual([200, 401, 200]);
