@@ -5,12 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { cpuSnapshot, foreignCores } from './cpu-load.mjs';
 import { runLoad, SPARE_BODIES } from './load.mjs';
-
-export const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+import { median } from './stats.mjs';
 
 /** Median rps, p50, p99 of the runs; valid only when every run was. */
 export function summarise(runs) {

@@ -1,7 +1,7 @@
 // The demo apps there are to benchmark: every apps/*-demo with a built dist/app.js.
 import { existsSync, readdirSync } from 'node:fs';
 
-const APPS = new URL('../apps/', import.meta.url);
+const APPS = new URL('../../apps/', import.meta.url);
 
 /** Names of the built demo apps, Express first, e.g. ['express-demo', 'fastify-demo', 'koa-demo', 'nest-demo']. */
 export function builtDemos() {

@@ -1,12 +1,13 @@
-// A throw-away redis-server for the Redis benchmark, the same way test/support/redis-server.ts
-// starts one: a free port on 127.0.0.1 (never 6379), no persistence, a temporary directory.
+// Throw-away redis-server processes for the Redis scenarios, the same way test/support/redis-server.ts
+// starts one: a free port on 127.0.0.1 (never 6379), no persistence, a temporary directory, stopped by
+// its own child handle.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-const HOST = '127.0.0.1';
+export const HOST = '127.0.0.1';
 
 /** Full path of `redis-server` on PATH, or undefined. */
 export function findRedisServer() {
@@ -37,26 +38,34 @@ export async function freePort() {
   }
 }
 
-function ping(port) {
+/** Sends one inline command and resolves the raw reply, '' on error or after 1 s (enough for PING and INFO checks). */
+export function ask(port, command) {
   return new Promise((resolve) => {
     const socket = createConnection({ host: HOST, port });
-    const done = (ok) => {
+    let reply = '';
+    const done = (value) => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(ok);
+      resolve(value);
     };
-    const timer = setTimeout(() => done(false), 500);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (chunk) => done(chunk.toString('latin1').startsWith('+PONG')));
-    socket.once('error', () => done(false));
+    const timer = setTimeout(() => done(reply), 1000);
+    socket.once('connect', () => socket.write(`${command}\r\n`));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('latin1');
+      if (command === 'PING' || /\r\n$/.test(reply)) {
+        const bulk = /^\$(\d+)\r\n/.exec(reply);
+        if (!bulk || reply.length >= bulk[0].length + Number(bulk[1]) + 2) done(reply);
+      }
+    });
+    socket.once('error', () => done(''));
   });
 }
 
-/** Starts redis-server and waits for PING; resolves { url, stop() }. */
-export async function startRedisServer(binary, { startTimeout = 10_000 } = {}) {
+/** Starts redis-server with extra `args` on a free port and waits for PING; resolves { port, url, stop() }. */
+export async function startRedisServer(binary, { args = [], startTimeout = 10_000 } = {}) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'rfc7523-bench-redis-'));
-  const child = spawn(binary, ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', ''], {
+  const child = spawn(binary, ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '', ...args], {
     stdio: 'ignore',
   });
   const kill = () => child.kill('SIGKILL');
@@ -70,10 +79,8 @@ export async function startRedisServer(binary, { startTimeout = 10_000 } = {}) {
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + startTimeout;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    if (await ping(port)) return { url: `redis://${HOST}:${port}`, port, stop };
+  for (const deadline = Date.now() + startTimeout; Date.now() < deadline && child.exitCode === null; ) {
+    if ((await ask(port, 'PING')).startsWith('+PONG')) return { port, url: `redis://${HOST}:${port}`, stop };
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   await stop();

@@ -3,18 +3,19 @@
 //   { type: 'start', spec }  ->  { type: 'ready', url, startupMs } | { type: 'error', message }
 //   { type: 'stats' }        ->  { type: 'stats', heapUsed, rss }
 //   { type: 'stop' }         ->  closes the server and exits 0 (so that --cpu-prof writes its file)
-// spec: { kind: 'baseline', issuer, clientId, publicJwk }
+// spec: { kind: 'baseline' | 'oidc-provider', issuer, clientId, publicJwk }
 //     | { kind: 'demo', demo: 'express-demo', issuer, configPath, replayEntries?: number, ownReplayStore?: boolean }
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { MemoryReplayStore } from '@rfc7523/core';
 import { runDemo } from '@rfc7523/demo-kit';
 import { baselineApp } from './baseline-server.mjs';
+import { oidcProviderHandler } from './oidc-provider-server.mjs';
 import { clientIdAt } from './trust-config.mjs';
 
 /** Loads the build function a demo app exports from its dist/app.js (e.g. expressDemo). */
 async function demoBuild(demo) {
-  const module = await import(new URL(`../apps/${demo}/dist/app.js`, import.meta.url).href);
+  const module = await import(new URL(`../../apps/${demo}/dist/app.js`, import.meta.url).href);
   const build = Object.values(module).find((value) => typeof value === 'function');
   if (build === undefined) throw new Error(`apps/${demo}/dist/app.js exports no build function`);
   return build;
@@ -28,9 +29,9 @@ async function filledReplayStore(entries) {
   return store;
 }
 
-async function startBaseline(spec) {
-  const app = await baselineApp(spec);
-  const server = createServer(app);
+/** Serves `handler` (a node:http request listener) on a port of 127.0.0.1 the system chooses. */
+async function startHandler(handler) {
+  const server = createServer(handler);
   server.keepAliveTimeout = 5000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -54,7 +55,10 @@ process.on('message', async (message) => {
   try {
     if (message.type === 'start') {
       const started = Date.now();
-      running = await (message.spec.kind === 'baseline' ? startBaseline(message.spec) : startDemo(message.spec));
+      const { spec } = message;
+      if (spec.kind === 'baseline') running = await startHandler(await baselineApp(spec));
+      else if (spec.kind === 'oidc-provider') running = await startHandler(oidcProviderHandler(spec));
+      else running = await startDemo(spec);
       process.send({ type: 'ready', url: running.url, startupMs: Date.now() - started });
     } else if (message.type === 'stats') {
       const { heapUsed, rss } = process.memoryUsage();

@@ -1,20 +1,22 @@
 // Parent side of server-child.mjs: starts a benchmarked server in its own Node process and talks to
-// it over IPC. Nothing is pinned to a CPU; the OS schedules server and load generator freely.
-import { fork } from 'node:child_process';
+// it over IPC. Unpinned, the OS schedules server and load generator freely; with `pin`, the child
+// (every thread it will ever start, the libuv thread pool included) runs on the cores named.
+import { fork, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { pinnedCommand } from './pinning.mjs';
 
 const CHILD = new URL('./server-child.mjs', import.meta.url);
 
 /**
- * Starts `spec` (see server-child.mjs) in a child process with `execArgv` (e.g. ['--cpu-prof']).
- * Resolves { url, startupMs, stats(), stop() } once it listens.
+ * Starts `spec` (see server-child.mjs) in a child process with `execArgv` (e.g. ['--cpu-prof']),
+ * pinned to the cores `pin` (taskset's list, e.g. '0') when given. Resolves { url, pid, startupMs,
+ * stats(), stop() } once it listens.
  */
-export function startServerProcess(spec, { execArgv = [], cwd } = {}) {
-  const child = fork(CHILD, [], {
-    execArgv,
-    cwd,
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+export function startServerProcess(spec, { execArgv = [], cwd, pin } = {}) {
+  const options = { cwd, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
+  // taskset execs node in the same process, which keeps the IPC channel and the pid.
+  const child =
+    pin === undefined ? fork(CHILD, [], { ...options, execArgv }) : spawn(...pinnedCommand(pin, [process.execPath, ...execArgv, fileURLToPath(CHILD)]), options);
   const reply = (type) =>
     new Promise((resolve, reject) => {
       const onMessage = (message) => {

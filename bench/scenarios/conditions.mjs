@@ -1,27 +1,28 @@
 // Claim conditions (rule W2): token-endpoint throughput of jwt-bearer grants from a trusted issuer with
-// ten CEL claim conditions (and a subject mapping) against the same issuer with none. The issue's target:
-// ten conditions cost at most 5% of throughput. In-process engine (exchange: parse, verify, conditions,
-// replay, sign the access token), GitHub-Actions-shaped RS256 tokens with a fresh jti each. Also the
-// optional section `conditions` of run.mjs (--only=conditions). Needs the core build
-// (npm run build -w packages/core).
+// ten CEL claim conditions (and a subject mapping) against the same issuer with none (the target is in
+// targets.mjs). In-process engine (exchange: parse, verify, conditions, replay, sign the access token),
+// GitHub-Actions-shaped RS256 tokens with a fresh jti each. The optional section `conditions` of run.mjs
+// (--only=conditions). Needs the core build (npm run build -w packages/core).
 //
-//   node bench/conditions.mjs            # about a minute on 2 cores
-//   node bench/conditions.mjs --quick    # a few seconds
-//   node bench/conditions.mjs --reps=5   # more interleaved runs on a noisy machine
+//   node bench/scenarios/conditions.mjs
+//   node bench/scenarios/conditions.mjs --quick    # a smoke run
+//   node bench/scenarios/conditions.mjs --reps=5   # more interleaved rounds on a noisy machine
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createAuthorizationServer, parseTrustConfig } from '../packages/core/dist/index.js';
-import { compileCel } from '../packages/core/dist/workload/cel.js';
-import { failedCondition } from '../packages/core/dist/workload/policy.js';
+import { createAuthorizationServer, parseTrustConfig } from '../../packages/core/dist/index.js';
+import { compileCel } from '../../packages/core/dist/workload/cel.js';
+import { failedCondition } from '../../packages/core/dist/workload/policy.js';
+import { BENCH_ISSUER as AS } from '../lib/assertions.mjs';
+import { interleaved, modes } from '../lib/interleave.mjs';
+import { defineSection, isMain, runAlone } from '../lib/section.mjs';
+import { measureCalls, median } from '../lib/stats.mjs';
+import { table, times } from '../lib/table.mjs';
 
-const AS = 'https://as.bench.test';
-const GITHUB = 'https://token.actions.githubusercontent.com';
+// Not GitHub's own issuer: for that one the engine requires an id-pinning condition (so "none" could not
+// be measured); the tokens carry GitHub's claims all the same.
+const GITHUB = 'https://token.ci.bench.test';
 const IN_FLIGHT = 32;
-const quick = process.argv.includes('--quick');
-const COUNT = quick ? 1000 : 4000;
-const repsArg = process.argv.find((a) => a.startsWith('--reps='));
-const REPS = repsArg ? Number(repsArg.slice('--reps='.length)) : quick ? 1 : 3;
 
 /** Ten conditions of the kind the recipes show: ids, ref, environment, workflow, event, runner, header. */
 export const TEN_CONDITIONS = Object.freeze([
@@ -36,22 +37,6 @@ export const TEN_CONDITIONS = Object.freeze([
   "claims.repository_visibility in ['private', 'internal']",
   "header.alg == 'RS256' && claims.sub.startsWith('repo:octo-org/')",
 ]);
-
-/** Calls per second (wall clock) and CPU microseconds per call (steadier on a shared machine). */
-async function measure(count, concurrency, fn) {
-  let next = 0;
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await fn(next++);
-    }),
-  );
-  const used = process.cpuUsage(cpu);
-  return { perSecond: (count / (performance.now() - start)) * 1000, cpuMicros: (used.user + used.system) / count };
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function claims(now) {
   const iat = Math.floor(now / 1000);
@@ -86,9 +71,9 @@ function conditionsAlone(count, reps) {
 
 /**
  * Rows { scenario, mode, perSecond, cpuMicros, ratio } (ratio of rates to "no conditions" in the same
- * mode), and `conditionsMicros`: the ten conditions evaluated alone, microseconds per grant.
+ * mode and round), and `conditionsMicros`: the ten conditions evaluated alone, microseconds per grant.
  */
-export async function benchConditions({ count = COUNT, reps = REPS } = {}) {
+async function benchConditions({ count, reps }) {
   const now = Date.now();
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'gh-1', alg: 'RS256', use: 'sig' };
@@ -98,46 +83,33 @@ export async function benchConditions({ count = COUNT, reps = REPS } = {}) {
     ['ten claim_conditions', { ...base, claim_conditions: [...TEN_CONDITIONS] }],
     ['ten claim_conditions + subject_mapping', { ...base, claim_conditions: [...TEN_CONDITIONS], subject_mapping: "'gha:' + claims.repository + ':' + claims.ref" }],
   ];
-  const engines = [];
+  const engines = new Map();
   for (const [name, entry] of servers) {
     const config = parseTrustConfig({ trusted_issuers: [entry] }, 'bench');
-    engines.push([name, await createAuthorizationServer({ issuer: AS, trustedIssuers: config.trustedIssuers, now: () => now })]);
+    engines.set(name, await createAuthorizationServer({ issuer: AS, trustedIssuers: config.trustedIssuers, now: () => now }));
   }
   const template = claims(now);
   const tokens = async (n) => Promise.all(Array.from({ length: n }, () => new SignJWT({ ...template, jti: randomUUID() }).setProtectedHeader({ alg: 'RS256', kid: 'gh-1', typ: 'JWT' }).sign(privateKey)));
-  const rows = [];
-  for (const [mode, concurrency] of [['one at a time', 1], [`${IN_FLIGHT} in flight`, IN_FLIGHT]]) {
-    const rates = new Map(engines.map(([name]) => [name, []]));
-    const cpu = new Map(engines.map(([name]) => [name, []]));
-    for (let rep = 0; rep < reps; rep++) {
-      for (const [name, server] of engines) {
-        const warm = await tokens(200);
-        for (const t of warm) await server.exchange(request(t));
-        const list = await tokens(count);
-        const m = await measure(count, concurrency, async (i) => {
-          await server.exchange(request(list[i]));
-        });
-        rates.get(name).push(m.perSecond);
-        cpu.get(name).push(m.cpuMicros);
-      }
-    }
-    const baseline = median(rates.get(engines[0][0]));
-    for (const [name] of engines) {
-      const perSecond = median(rates.get(name));
-      rows.push({ scenario: name, mode, perSecond: Math.round(perSecond), cpuMicros: Math.round(median(cpu.get(name))), ratio: +(perSecond / baseline).toFixed(3) });
-    }
-  }
+  const rows = await interleaved([...engines.keys()], {
+    reps,
+    modes: modes(IN_FLIGHT),
+    run: async (name, concurrency) => {
+      const server = engines.get(name);
+      for (const t of await tokens(200)) await server.exchange(request(t));
+      const list = await tokens(count);
+      return measureCalls(count, concurrency, (i) => server.exchange(request(list[i])));
+    },
+  });
   return { rows, conditionsMicros: conditionsAlone(count * 5, reps) };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { printTable } = await import('./table.mjs');
-  const { rows, conditionsMicros } = await benchConditions();
-  printTable(
-    `Claim conditions (rule W2): jwt-bearer grants per second at the token endpoint, in-process (Node ${process.version}, ${COUNT} grants, median of ${REPS})`,
-    ['scenario', 'mode', 'grants/s', 'CPU us/grant', 'rate vs none'],
-    rows.map((r) => [r.scenario, r.mode, r.perSecond, r.cpuMicros, `${r.ratio.toFixed(3)}x`]),
-  );
-  const none = Math.min(...rows.filter((r) => r.scenario.startsWith('no conditions')).map((r) => r.cpuMicros));
-  console.log(`\nThe ten conditions alone: ${conditionsMicros} us per grant, ${((conditionsMicros / none) * 100).toFixed(1)}% of a grant's CPU without them (${none} us).`);
-}
+const SETTINGS = { quick: { count: 1000, reps: 1 }, full: { count: 4000, reps: 3 } };
+
+/** The section's tables: (result, settings) → [{ title, header, rows }]. */
+const tables = ({ rows, conditionsMicros }, { count, reps }) => [
+  table(`Claim conditions (rule W2): jwt-bearer grants per second at the token endpoint, in-process, ${count} grants, median of ${reps} interleaved rounds; the ten conditions alone take ${conditionsMicros} us per grant`, ['scenario', 'mode', 'grants/s', 'CPU us/grant', 'rate vs none'], rows.map((r) => [r.scenario, r.mode, r.perSecond, r.cpuMicros, times(r.ratio)])),
+];
+
+export const section = defineSection('conditions', 'Claim conditions: jwt-bearer grants with ten CEL conditions against none…', SETTINGS, benchConditions, tables, { optional: true });
+
+if (isMain(import.meta.url)) await runAlone(section);

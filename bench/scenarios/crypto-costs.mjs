@@ -3,32 +3,19 @@
 // Reports calls per second, main-thread time per call (event-loop utilisation) and CPU per call
 // (all threads), because on a busy server the main thread is the scarce resource.
 import { generateKeyPairSync, randomUUID, sign, verify, webcrypto } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { SignJWT } from 'jose';
+import { BENCH_ISSUER as ISSUER } from '../lib/assertions.mjs';
+import { defineSection, isMain, runAlone } from '../lib/section.mjs';
+import { table } from '../lib/table.mjs';
+import { measureCalls } from '../lib/stats.mjs';
 
-const ISSUER = 'https://as.bench.test';
 const IN_FLIGHT = 32;
 
-/** Runs fn `count` times with `concurrency` in flight; rate, main-thread µs and CPU µs per call. */
+/** Runs fn 200 times to warm up, then `count` times with `concurrency` in flight: rate, main-thread µs and CPU µs per call. */
 async function measure(count, concurrency, fn) {
   for (let i = 0; i < 200; i++) await fn();
-  const elu = performance.eventLoopUtilization();
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next++ < count) await fn();
-    }),
-  );
-  const ms = performance.now() - start;
-  const { active } = performance.eventLoopUtilization(elu);
-  const used = process.cpuUsage(cpu);
-  return {
-    perSecond: Math.round((count / ms) * 1000),
-    mainThreadMicros: +((active * 1000) / count).toFixed(1),
-    cpuMicros: +((used.user + used.system) / count).toFixed(1),
-  };
+  const m = await measureCalls(count, concurrency, fn);
+  return { perSecond: Math.round(m.perSecond), mainThreadMicros: +m.mainThreadMicros.toFixed(1), cpuMicros: +m.cpuMicros.toFixed(1) };
 }
 
 const claims = () => {
@@ -37,7 +24,7 @@ const claims = () => {
 };
 
 /** Rows: { op, way, perSecond, mainThreadMicros, cpuMicros }. */
-export async function benchCryptoCosts({ count = 20_000 } = {}) {
+async function benchCryptoCosts({ count }) {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const signKey = { key: privateKey, dsaEncoding: 'ieee-p1363' };
   const verifyKey = { key: publicKey, dsaEncoding: 'ieee-p1363' };
@@ -70,4 +57,13 @@ export async function benchCryptoCosts({ count = 20_000 } = {}) {
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.table(await benchCryptoCosts());
+const SETTINGS = { quick: { count: 3000 }, full: { count: 20_000 } };
+
+/** The section's tables: (result, settings) → [{ title, header, rows }]. */
+const tables = (rows) => [
+  table('ES256 crypto: calls per second, main-thread time and CPU (all threads) per call', ['operation', 'way', 'per second', 'main thread', 'CPU'], rows.map((r) => [r.op, r.way, r.perSecond, `${r.mainThreadMicros} us`, `${r.cpuMicros} us`])),
+];
+
+export const section = defineSection('cryptoCosts', 'Crypto costs: ES256 sign and verify on the main thread and in the thread pool…', SETTINGS, benchCryptoCosts, tables);
+
+if (isMain(import.meta.url)) await runAlone(section);

@@ -1,12 +1,12 @@
 // DPoP proof verification (RFC 9449 §4.3) against a plain ES256 JWT verification: how much the DPoP
-// path adds per request. Also the optional section `dpop` of run.mjs (--only=dpop). Needs the core build
+// path adds per request. The optional section `dpop` of run.mjs (--only=dpop). Needs the core build
 // (npm run build -w packages/core).
 //
-//   node bench/dpop.mjs            # about a minute on 2 cores
-//   node bench/dpop.mjs --quick    # a few seconds
-//   node bench/dpop.mjs --reps=5   # more interleaved runs on a noisy machine
+//   node bench/scenarios/dpop.mjs
+//   node bench/scenarios/dpop.mjs --quick    # a smoke run
+//   node bench/scenarios/dpop.mjs --reps=5   # more interleaved rounds on a noisy machine
 //
-// Rows, each one at a time and 32 in flight, rate = calls per second (median of interleaved runs):
+// Rows, each one at a time and 32 in flight, rate = calls per second (median of interleaved rounds):
 //   baseline  jose.jwtVerify of an ES256 access token with its key imported once (the bearer path's crypto)
 //   dpop      verifyDpopProof of an ES256 proof at the token endpoint (typ, alg, jwk, htm, htu, iat, thumbprint,
 //             signature, replay store), one client key (its import cached after the first proof)
@@ -15,38 +15,17 @@
 //   dpop RS256 / EdDSA        other proof algorithms
 //   bearer+dpop               the resource path whole: access token verify, then its proof
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT } from 'jose';
-import { MemoryReplayStore } from '../packages/core/dist/replay/memory-replay-store.js';
-import { accessTokenHash, DpopVerifier } from '../packages/core/dist/dpop/index.js';
+import { MemoryReplayStore } from '../../packages/core/dist/replay/memory-replay-store.js';
+import { accessTokenHash, DpopVerifier } from '../../packages/core/dist/dpop/index.js';
+import { interleaved, modes } from '../lib/interleave.mjs';
+import { defineSection, isMain, runAlone } from '../lib/section.mjs';
+import { measureCalls } from '../lib/stats.mjs';
+import { table, times } from '../lib/table.mjs';
 
 const URL_TOKEN = 'https://as.bench.test/token';
 const URL_API = 'https://api.bench.test/v1/things';
 const IN_FLIGHT = 32;
-
-const quick = process.argv.includes('--quick');
-const COUNT = quick ? 1000 : 4000;
-const repsArg = process.argv.find((a) => a.startsWith('--reps='));
-const REPS = repsArg ? Number(repsArg.slice('--reps='.length)) : quick ? 1 : 3;
-
-/**
- * Runs fn(i) for i in [0, count) with `concurrency` in flight: calls per second (wall clock) and CPU
- * microseconds per call (all threads of this process: steadier than the rate on a shared machine).
- */
-async function measure(count, concurrency, fn) {
-  let next = 0;
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await fn(next++);
-    }),
-  );
-  const used = process.cpuUsage(cpu);
-  return { perSecond: (count / (performance.now() - start)) * 1000, cpuMicros: (used.user + used.system) / count };
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function keyPair(alg) {
   const { privateKey, publicKey } = await generateKeyPair(alg);
@@ -84,81 +63,61 @@ async function scenarios(now) {
   };
   const verifyAccessToken = () => jwtVerify(accessToken, asKey, { issuer: 'https://as.bench.test', audience: 'https://api.bench.test', currentDate: new Date(now) });
 
+  /** prepare(n) for proofs made by `keyAt(i)` and checked at the token endpoint. */
+  const atTokenEndpoint = (keyAt) => async (n) => {
+    const list = await proofs(n, (i) => proof(keyAt(i), iat));
+    const v = verifier();
+    return async (i) => ok(await v.verify(list[i], { method: 'POST', url: URL_TOKEN }));
+  };
+  /** prepare(n) for ES256 proofs with ath checked at the resource, after `before()` (e.g. the access token's own check). */
+  const atResource = (before) => async (n) => {
+    const list = await proofs(n, () => proof(client.ES256, iat, { htm: 'GET', htu: URL_API, ath }));
+    const v = verifier();
+    return async (i) => {
+      await before();
+      ok(await v.verify(list[i], { method: 'GET', url: URL_API, accessToken }));
+    };
+  };
+
   return [
     ['baseline: jose.jwtVerify ES256 access token', async () => verifyAccessToken],
-    ['dpop ES256 proof, token endpoint', async (n) => {
-      const list = await proofs(n, () => proof(client.ES256, iat));
-      const v = verifier();
-      return async (i) => ok(await v.verify(list[i], { method: 'POST', url: URL_TOKEN }));
-    }],
-    ['dpop ES256 proof + ath, resource', async (n) => {
-      const list = await proofs(n, () => proof(client.ES256, iat, { htm: 'GET', htu: URL_API, ath }));
-      const v = verifier();
-      return async (i) => ok(await v.verify(list[i], { method: 'GET', url: URL_API, accessToken }));
-    }],
+    ['dpop ES256 proof, token endpoint', atTokenEndpoint(() => client.ES256)],
+    ['dpop ES256 proof + ath, resource', atResource(() => undefined)],
     ['dpop ES256 proof, new key per proof', async (n) => {
       // One key per proof, so no proof's key is in the verifier's key cache.
       const keys = await Promise.all(Array.from({ length: n }, () => keyPair('ES256')));
-      const list = await proofs(n, (i) => proof(keys[i], iat));
-      const v = verifier();
-      return async (i) => ok(await v.verify(list[i], { method: 'POST', url: URL_TOKEN }));
+      return atTokenEndpoint((i) => keys[i])(n);
     }],
-    ['dpop RS256 proof, token endpoint', async (n) => {
-      const list = await proofs(n, () => proof(client.RS256, iat));
-      const v = verifier();
-      return async (i) => ok(await v.verify(list[i], { method: 'POST', url: URL_TOKEN }));
-    }],
-    ['dpop EdDSA proof, token endpoint', async (n) => {
-      const list = await proofs(n, () => proof(client.EdDSA, iat));
-      const v = verifier();
-      return async (i) => ok(await v.verify(list[i], { method: 'POST', url: URL_TOKEN }));
-    }],
-    ['bearer+dpop: access token then its ES256 proof', async (n) => {
-      const list = await proofs(n, () => proof(client.ES256, iat, { htm: 'GET', htu: URL_API, ath }));
-      const v = verifier();
-      return async (i) => {
-        await verifyAccessToken();
-        ok(await v.verify(list[i], { method: 'GET', url: URL_API, accessToken }));
-      };
-    }],
+    ['dpop RS256 proof, token endpoint', atTokenEndpoint(() => client.RS256)],
+    ['dpop EdDSA proof, token endpoint', atTokenEndpoint(() => client.EdDSA)],
+    ['bearer+dpop: access token then its ES256 proof', atResource(verifyAccessToken)],
   ];
 }
 
-/** Rows { scenario, mode, perSecond, cpuMicros, ratio } (ratio of rates to the baseline in the same mode). */
-export async function benchDpop({ count = COUNT, reps = REPS } = {}) {
-  const now = Date.now();
-  const list = await scenarios(now);
-  const rows = [];
-  for (const [mode, concurrency] of [['one at a time', 1], [`${IN_FLIGHT} in flight`, IN_FLIGHT]]) {
-    const rates = new Map(list.map(([name]) => [name, []]));
-    const cpu = new Map(list.map(([name]) => [name, []]));
-    for (let rep = 0; rep < reps; rep++) {
-      for (const [name, prepare] of list) {
-        // The new-key scenario has at most 2000 distinct keys: run it on a count it covers.
-        const n = name.includes('new key') ? Math.min(count, 2000) : count;
-        const warm = await prepare(200);
-        for (let i = 0; i < 200; i++) await warm(i); // warm-up on inputs of its own
-        const fn = await prepare(n);
-        const { perSecond, cpuMicros } = await measure(n, concurrency, fn);
-        rates.get(name).push(perSecond);
-        cpu.get(name).push(cpuMicros);
-      }
-    }
-    const baseline = median(rates.get(list[0][0]));
-    for (const [name] of list) {
-      const perSecond = median(rates.get(name));
-      rows.push({ scenario: name, mode, perSecond: Math.round(perSecond), cpuMicros: +median(cpu.get(name)).toFixed(1), ratio: +(perSecond / baseline).toFixed(2) });
-    }
-  }
-  return rows;
+/** Rows { scenario, mode, perSecond, cpuMicros, ratio } (ratio of rates to the baseline in the same mode and round). */
+async function benchDpop({ count, reps }) {
+  const list = new Map(await scenarios(Date.now()));
+  return interleaved([...list.keys()], {
+    reps,
+    modes: modes(IN_FLIGHT),
+    run: async (name, concurrency) => {
+      const prepare = list.get(name);
+      // The new-key scenario has at most 2000 distinct keys: run it on a count it covers.
+      const n = name.includes('new key') ? Math.min(count, 2000) : count;
+      const warm = await prepare(200);
+      for (let i = 0; i < 200; i++) await warm(i); // warm-up on inputs of its own
+      return measureCalls(n, concurrency, await prepare(n));
+    },
+  });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { printTable } = await import('./table.mjs');
-  const rows = await benchDpop();
-  printTable(
-    `DPoP proof verification vs a plain ES256 JWT verify (Node ${process.version}, ${COUNT} calls, median of ${REPS})`,
-    ['scenario', 'mode', 'calls/s', 'CPU us/call', 'rate vs baseline'],
-    rows.map((r) => [r.scenario, r.mode, r.perSecond, r.cpuMicros, `${r.ratio.toFixed(2)}x`]),
-  );
-}
+const SETTINGS = { quick: { count: 1000, reps: 1 }, full: { count: 4000, reps: 3 } };
+
+/** The section's tables: (result, settings) → [{ title, header, rows }]. */
+const tables = (rows, { count, reps }) => [
+  table(`DPoP (RFC 9449): proof verification vs a plain ES256 access-token verify (the bearer path); ${count} calls, median of ${reps} interleaved rounds`, ['scenario', 'mode', 'calls/s', 'CPU us/call', 'rate vs baseline'], rows.map((r) => [r.scenario, r.mode, r.perSecond, r.cpuMicros, times(r.ratio)])),
+];
+
+export const section = defineSection('dpop', 'DPoP: proof verification against a plain ES256 JWT verify…', SETTINGS, benchDpop, tables, { optional: true });
+
+if (isMain(import.meta.url)) await runAlone(section);

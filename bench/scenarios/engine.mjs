@@ -1,15 +1,23 @@
 // Engine benchmark: assertions verified per second, one at a time and many in flight, for RS256,
 // PS256, ES256 and EdDSA, beside the floor (node:crypto verify on the signing input with an
-// already-imported key) and plain jose.jwtVerify. Prints a table; returns rows for run.mjs.
+// already-imported key) and plain jose.jwtVerify.
 //
 // A JIT warm-up pass runs every algorithm through every implementation first (results discarded),
-// so that the first measured algorithm does not pay for compiling the code the others share. Each
-// figure is the median of `reps` runs, the implementations interleaved (floor, jose, engine, floor, …).
+// so that the first measured algorithm does not pay for compiling the code the others share. The
+// implementations run in interleaved rounds (floor, jose, engine, floor, …); a rate is the median over
+// the rounds, and a ratio to the floor the median of the round-by-round ratios, so that the floor's own
+// drift on a shared machine cancels within a round.
+//
+//   node bench/scenarios/engine.mjs [--quick] [--reps=N]
 import { createPublicKey, verify as cryptoVerify, constants, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT } from 'jose';
 import { createAuthorizationServer, JWT_BEARER_CLIENT_ASSERTION_TYPE } from '@rfc7523/core';
+import { BENCH_ISSUER as ISSUER } from '../lib/assertions.mjs';
+import { interleaved, modes } from '../lib/interleave.mjs';
+import { defineSection, isMain, runAlone } from '../lib/section.mjs';
+import { measureCalls } from '../lib/stats.mjs';
+import { table, times } from '../lib/table.mjs';
 
-const ISSUER = 'https://as.bench.test';
 const ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
 function nodeVerifier(alg, keyObject) {
@@ -26,21 +34,7 @@ function nodeVerifier(alg, keyObject) {
 }
 
 const WARM_UP = 200;
-
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-
-/** Calls fn(base + i) WARM_UP times, then times `count` calls with `concurrency` in flight. Calls per second. */
-async function measure(count, concurrency, fn, base = 0) {
-  for (let i = 0; i < WARM_UP; i++) await fn(base + i);
-  const start = process.hrtime.bigint();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await fn(base + WARM_UP + next++);
-    }),
-  );
-  return count / (Number(process.hrtime.bigint() - start) / 1e9);
-}
+const IN_FLIGHT = 64;
 
 /** Keys, an engine, and `total` distinct client assertions for one algorithm, in every shape the implementations take. */
 async function prepare(alg, total) {
@@ -80,35 +74,40 @@ async function prepare(alg, total) {
   };
 }
 
-/** Rows of one algorithm: per mode, the median rate of floor, jose and engine over `reps` interleaved runs. */
-async function benchAlgorithm(alg, { count, concurrency, reps }) {
+const IMPLS = { floor: 'floor', jose: 'jose.jwtVerify', engine: 'engine' };
+
+/** Rows of one algorithm: per mode and implementation, the median rate and ratio to the floor over `reps` interleaved rounds. */
+async function benchAlgorithm(alg, { count, reps }) {
   const perRun = count + WARM_UP;
   const impls = await prepare(alg, 2 * reps * perRun);
+  const rows = await interleaved(Object.keys(IMPLS), {
+    reps,
+    modes: modes(IN_FLIGHT),
+    run: async (name, concurrency, round) => {
+      // The engine refuses a replayed jti, so each mode and round gets its own slice of tokens.
+      const base = ((concurrency === 1 ? 0 : 1) * reps + round) * perRun;
+      const fn = impls[name];
+      for (let i = 0; i < WARM_UP; i++) await fn(base + i);
+      return measureCalls(count, concurrency, (i) => fn(base + WARM_UP + i));
+    },
+  });
+  return rows.map((r) => ({ alg, mode: r.mode, impl: IMPLS[r.scenario], perSecond: r.perSecond, ratio: +r.ratio.toFixed(2), rates: r.rates }));
+}
+
+async function benchEngine({ count, reps, warmUpCount }) {
+  for (const alg of ALGS) await benchAlgorithm(alg, { count: warmUpCount, reps: 1 });
   const rows = [];
-  for (const [m, [mode, c]] of [['one at a time', 1], [`${concurrency} in flight`, concurrency]].entries()) {
-    const rates = { floor: [], jose: [], engine: [] };
-    for (let rep = 0; rep < reps; rep++) {
-      // The engine refuses a replayed jti, so each run gets its own slice of tokens.
-      const base = (m * reps + rep) * perRun;
-      for (const name of Object.keys(rates)) rates[name].push(await measure(count, c, impls[name], base));
-    }
-    const floor = median(rates.floor);
-    for (const [name, label] of [['floor', 'floor'], ['jose', 'jose.jwtVerify'], ['engine', 'engine']]) {
-      const perSecond = median(rates[name]);
-      rows.push({ alg, mode, impl: label, perSecond: Math.round(perSecond), ratio: +(perSecond / floor).toFixed(2) });
-    }
-  }
+  for (const alg of ALGS) rows.push(...(await benchAlgorithm(alg, { count, reps })));
   return rows;
 }
 
-export async function benchEngine({ count = 3000, concurrency = 64, reps = 3, warmUpCount = 500 } = {}) {
-  for (const alg of ALGS) await benchAlgorithm(alg, { count: warmUpCount, concurrency, reps: 1 });
-  const rows = [];
-  for (const alg of ALGS) rows.push(...(await benchAlgorithm(alg, { count, concurrency, reps })));
-  return rows;
-}
+const SETTINGS = { quick: { count: 500, reps: 1, warmUpCount: 100 }, full: { count: 1500, reps: 5, warmUpCount: 500 } };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = await benchEngine();
-  console.table(rows);
-}
+/** The section's tables: (result, settings) → [{ title, header, rows }]. */
+const tables = (rows, { count, reps }) => [
+  table(`Engine: client assertions verified per second (${count} per round, median of ${reps} interleaved rounds; ratio to the node:crypto floor: median of the round-by-round ratios)`, ['alg', 'mode', 'implementation', 'per second', 'ratio'], rows.map((r) => [r.alg, r.mode, r.impl, r.perSecond, times(r.ratio)])),
+];
+
+export const section = defineSection('engine', 'Engine: verifying client assertions in-process…', SETTINGS, benchEngine, tables);
+
+if (isMain(import.meta.url)) await runAlone(section);

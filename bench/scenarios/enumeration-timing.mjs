@@ -4,11 +4,14 @@
 // Calls AuthorizationServer.authenticateClient in-process, alternating the two cases call by call, one
 // call in flight; reports the median and p90 per case and the ratio unregistered / registered.
 //
-//   node bench/enumeration-timing.mjs          # uses the built @rfc7523/core (npm run build first)
+//   node bench/scenarios/enumeration-timing.mjs [--quick]   # uses the built @rfc7523/core (npm run build first)
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createAuthorizationServer } from '@rfc7523/core';
-import { BENCH_ISSUER, CLIENT_ASSERTION_TYPE } from './assertions.mjs';
+import { BENCH_ISSUER, CLIENT_ASSERTION_TYPE } from '../lib/assertions.mjs';
+import { defineSection, isMain, runAlone } from '../lib/section.mjs';
+import { percentile } from '../lib/stats.mjs';
+import { table, times } from '../lib/table.mjs';
 
 const ALGS = [
   ['ES256', () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }), { hash: 'sha256', dsaEncoding: 'ieee-p1363' }],
@@ -27,8 +30,6 @@ function request(alg, privateKey, how, clientId) {
   return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body };
 }
 
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-
 /** Microseconds to refuse one request, `count` times. */
 async function refusalMicros(server, req, expectedReason) {
   const start = performance.now();
@@ -43,7 +44,7 @@ async function refusalMicros(server, req, expectedReason) {
 }
 
 /** Rows: { alg, registeredMicros: {p50, p90}, unregisteredMicros: {p50, p90}, ratio }. */
-export async function benchEnumerationTiming({ count = 5000 } = {}) {
+async function benchEnumerationTiming({ count }) {
   const rows = [];
   for (const [alg, generate, how] of ALGS) {
     const registered = generate();
@@ -67,16 +68,21 @@ export async function benchEnumerationTiming({ count = 5000 } = {}) {
     const r = (v) => +v.toFixed(1);
     rows.push({
       alg,
-      registered: { p50: r(quantile(a, 0.5)), p90: r(quantile(a, 0.9)) },
-      unregistered: { p50: r(quantile(b, 0.5)), p90: r(quantile(b, 0.9)) },
-      ratio: +(quantile(b, 0.5) / quantile(a, 0.5)).toFixed(2),
+      registered: { p50: r(percentile(a, 50)), p90: r(percentile(a, 90)) },
+      unregistered: { p50: r(percentile(b, 50)), p90: r(percentile(b, 90)) },
+      ratio: +(percentile(b, 50) / percentile(a, 50)).toFixed(2),
     });
   }
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const row of await benchEnumerationTiming()) {
-    console.log(`${row.alg}: registered, bad signature p50 ${row.registered.p50} us p90 ${row.registered.p90} us; unregistered p50 ${row.unregistered.p50} us p90 ${row.unregistered.p90} us; ratio ${row.ratio}x`);
-  }
-}
+const SETTINGS = { quick: { count: 500 }, full: { count: 5000 } };
+
+/** The section's tables: (result, settings) → [{ title, header, rows }]. */
+const tables = (rows) => [
+  table('Client enumeration timing: microseconds to refuse a client assertion (authenticateClient, one in flight, alternating)', ['alg', 'registered, bad signature p50', 'p90', 'unregistered p50', 'p90', 'ratio'], rows.map((r) => [r.alg, `${r.registered.p50} us`, `${r.registered.p90} us`, `${r.unregistered.p50} us`, `${r.unregistered.p90} us`, times(r.ratio)])),
+];
+
+export const section = defineSection('enumeration', 'Client enumeration timing: refusing a registered client with a bad signature and an unregistered client…', SETTINGS, benchEnumerationTiming, tables);
+
+if (isMain(import.meta.url)) await runAlone(section);

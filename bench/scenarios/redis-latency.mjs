@@ -3,12 +3,10 @@
 // no redis-server binary is on PATH.
 import { randomUUID } from 'node:crypto';
 import { createRedisReplayStore } from '@rfc7523/redis';
-import { findRedisServer, startRedisServer } from './redis-server.mjs';
-
-/** The p-th percentile of an ascending array. */
-export function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+import { findRedisServer, startRedisServer } from '../lib/redis-server.mjs';
+import { defineSection, isMain, runAlone } from '../lib/section.mjs';
+import { percentile } from '../lib/stats.mjs';
+import { ms, table } from '../lib/table.mjs';
 
 /** Times `count` remember calls with `concurrency` in flight; latencies in ms. */
 export async function timeRemember(store, count, concurrency) {
@@ -34,7 +32,7 @@ export async function timeRemember(store, count, concurrency) {
 }
 
 /** Runs the section; resolves { skipped } when redis-server is absent. */
-export async function benchRedis({ count }) {
+async function benchRedis({ count }) {
   const binary = findRedisServer();
   if (binary === undefined) return { skipped: 'redis-server is not on PATH (Debian/Ubuntu: apt-get install redis-server)' };
   const redis = await startRedisServer(binary);
@@ -51,3 +49,17 @@ export async function benchRedis({ count }) {
     await redis.stop();
   }
 }
+
+const SETTINGS = { quick: { count: 2000 }, full: { count: 20_000 } };
+
+/** The section's tables: (result, settings) → [{ title, header, rows }]. */
+const tables = (r) =>
+  r.skipped
+    ? [table(`Redis replay store: SKIPPED — ${r.skipped}`, [], [])]
+    : [
+        table(`Redis replay store: RedisReplayStore.remember latency (local redis-server, ${r.url})`, ['in flight', 'calls', 'per second', 'p50', 'p99', 'max'], r.rows.map((x) => [x.concurrency, x.calls, x.perSecond, ms(x.p50), ms(x.p99), ms(x.max)])),
+      ];
+
+export const section = defineSection('redis', 'Redis replay store: RedisReplayStore.remember on unique keys…', SETTINGS, benchRedis, tables);
+
+if (isMain(import.meta.url)) await runAlone(section);

@@ -7,69 +7,21 @@
 // Skipped, with a message, when redis-server or redis-cli is not on PATH.
 //
 //   node bench/run.mjs --only=redisScale          # optional section: not part of the default run
+//   node bench/scenarios/redis-scale.mjs [--quick]
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CLIENT_CREDENTIALS_GRANT_TYPE, createAuthorizationServer, JWT_BEARER_CLIENT_ASSERTION_TYPE } from '@rfc7523/core';
 import { createRedisReplayStore } from '@rfc7523/redis';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { percentile, timeRemember } from './redis-latency.mjs';
-import { findRedisServer, freePort } from './redis-server.mjs';
-
-const HOST = '127.0.0.1';
+import { BENCH_ISSUER as ISSUER } from '../lib/assertions.mjs';
+import { ask, findRedisServer, HOST, startRedisServer } from '../lib/redis-server.mjs';
+import { defineSection, isMain, runAlone } from '../lib/section.mjs';
+import { percentile } from '../lib/stats.mjs';
+import { ms, table } from '../lib/table.mjs';
+import { timeRemember } from './redis-latency.mjs';
 
 function findRedisCli(server) {
   return server.replace(/redis-server$/, 'redis-cli');
-}
-
-/** Sends one inline command and resolves the raw reply (enough for PING and INFO checks). */
-function ask(port, command) {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: HOST, port });
-    let reply = '';
-    const done = (value) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(value);
-    };
-    const timer = setTimeout(() => done(reply), 1000);
-    socket.once('connect', () => socket.write(`${command}\r\n`));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString('latin1');
-      if (command === 'PING' || /\r\n$/.test(reply)) {
-        const bulk = /^\$(\d+)\r\n/.exec(reply);
-        if (!bulk || reply.length >= bulk[0].length + Number(bulk[1]) + 2) done(reply);
-      }
-    });
-    socket.once('error', () => done(''));
-  });
-}
-
-/** Starts redis-server with `args` on a free port; resolves { port, url, stop() } once it answers PING. */
-async function startServer(binary, args = []) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'rfc7523-bench-scale-'));
-  const child = spawn(binary, ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '', ...args], { stdio: 'ignore' });
-  const kill = () => child.kill('SIGKILL');
-  process.once('exit', kill);
-  const stop = async () => {
-    process.off('exit', kill);
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-    if ((await ask(port, 'PING')).startsWith('+PONG')) return { port, url: `redis://${HOST}:${port}`, stop };
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  await stop();
-  throw new Error(`redis-server did not answer on port ${port}`);
 }
 
 function run(binary, args) {
@@ -89,8 +41,6 @@ async function until(what, probe, timeout = 30_000) {
   }
   throw new Error(`timed out waiting for ${what}`);
 }
-
-const ISSUER = 'https://as.bench.test';
 
 /** An ES256 client and `count` distinct client assertions signed by it (minted before any timing). */
 async function mintAssertions(count) {
@@ -152,7 +102,7 @@ async function measure(label, target, options, count, tokens) {
 }
 
 /** Runs the section; resolves { skipped } when redis-server or redis-cli is absent. */
-export async function benchRedisScale({ count, requests }) {
+async function benchRedisScale({ count, requests }) {
   const binary = findRedisServer();
   if (binary === undefined) return { skipped: 'redis-server is not on PATH (Debian/Ubuntu: apt-get install redis-server)' };
   const cli = findRedisCli(binary);
@@ -163,14 +113,14 @@ export async function benchRedisScale({ count, requests }) {
     await tokenRate('JIT warm-up', undefined, await mintAssertions(requests)); // discarded
     tokens.push(await tokenRate('in-memory store (no Redis)', undefined, await mintAssertions(requests)));
     // One Redis.
-    const single = await startServer(binary);
+    const single = await startRedisServer(binary);
     started.push(single);
     rows.push(...(await measure('one Redis', single.url, {}, count, tokens)));
 
     // A 3-master Redis Cluster, no replicas.
     const nodes = [];
     for (let i = 0; i < 3; i++) {
-      const node = await startServer(binary, ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000']);
+      const node = await startRedisServer(binary, { args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000'] });
       started.push(node);
       nodes.push(node);
     }
@@ -179,9 +129,9 @@ export async function benchRedisScale({ count, requests }) {
     rows.push(...(await measure('3-master Redis Cluster', { cluster: nodes.map((n) => n.url) }, {}, count, tokens)));
 
     // A master and one replica: asynchronous replication, then SET + WAIT 1.
-    const master = await startServer(binary);
+    const master = await startRedisServer(binary);
     started.push(master);
-    const replica = await startServer(binary, ['--replicaof', HOST, String(master.port)]);
+    const replica = await startRedisServer(binary, { args: ['--replicaof', HOST, String(master.port)] });
     started.push(replica);
     await until('the replica to sync', async () => /master_link_status:up/.test(await ask(replica.port, 'INFO replication')));
     rows.push(...(await measure('master + 1 replica', master.url, {}, count, tokens)));
@@ -194,3 +144,18 @@ export async function benchRedisScale({ count, requests }) {
     await Promise.all(started.map((s) => s.stop()));
   }
 }
+
+const SETTINGS = { quick: { count: 2000, requests: 500 }, full: { count: 20_000, requests: 3000 } };
+
+/** The section's tables: (result, settings) → [{ title, header, rows }]. */
+const tables = (r) =>
+  r.skipped
+    ? [table(`Replay store at scale: SKIPPED — ${r.skipped}`, [], [])]
+    : [
+        table('Replay store at scale (issue 18): RedisReplayStore.remember latency on unique keys, local servers', ['topology', 'in flight', 'calls', 'per second', 'p50', 'p99', 'max'], r.rows.map((x) => [x.label, x.concurrency, x.calls, x.perSecond, ms(x.p50), ms(x.p99), ms(x.max)])),
+        table('Replay store at scale (issue 18): token requests (engine in-process, ES256 client assertions, 64 in flight)', ['replay store', 'requests', 'per second', 'p50', 'p99', 'not 200'], r.tokens.map((x) => [x.label, x.requests, x.perSecond, ms(x.p50), ms(x.p99), x.failed])),
+      ];
+
+export const section = defineSection('redisScale', 'Replay store at scale: remember on one Redis, a 3-master cluster, a master + replica with and without WAIT 1…', SETTINGS, benchRedisScale, tables, { optional: true });
+
+if (isMain(import.meta.url)) await runAlone(section);

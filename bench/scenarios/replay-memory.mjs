@@ -6,6 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { defineSection, isMain, runAlone } from '../lib/section.mjs';
+import { table } from '../lib/table.mjs';
 
 const FAR_FUTURE = Math.floor(Date.now() / 1000) + 365 * 86400;
 const realisticKey = (i) => 'j' + JSON.stringify([`client-${String(i % 10).padStart(5, '0')}`, randomUUID()]);
@@ -51,12 +53,28 @@ async function measure(n) {
 }
 
 /** Runs the measurement in a child process with --expose-gc; resolves its figures. */
-export function benchReplayMemory({ entries = 1_000_000 } = {}) {
-  const output = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), String(entries)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+function benchReplayMemory({ entries }) {
+  const output = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', String(entries)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(output);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
-  process.stdout.write(JSON.stringify(await measure(Number(process.argv[2] ?? 1_000_000))));
+const SETTINGS = { quick: { entries: 100_000 }, full: { entries: 1_000_000 } };
+
+/** The section's tables: (result, settings) → [{ title, header, rows }]. */
+const tables = (m) => [
+  table(`In-memory replay store: heap per live entry (${m.entries.toLocaleString('en')} entries, keys like ${m.sampleKey})`, ['what', 'bytes per entry'], [
+    ['MemoryReplayStore, engine key format', m.bytesPerEntry],
+    ['  of which the key string', m.keyStringBytes],
+    ['  of which the Map entry and expiry', m.storeOverheadBytes],
+    ['MemoryReplayStore, same keys flattened', m.flatKeyStoreBytes],
+    ['Map keyed by a 128-bit digest of the key', m.digestKeyedMapBytes],
+  ]),
+];
+
+export const section = defineSection('replayMemory', 'Replay store memory: inserting entries in a child process with --expose-gc…', SETTINGS, benchReplayMemory, tables);
+
+if (isMain(import.meta.url)) {
+  if (process.argv[2] !== '--child') await runAlone(section);
+  else if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
+  else process.stdout.write(JSON.stringify(await measure(Number(process.argv[3]))));
 }

@@ -2,15 +2,19 @@
 // shared public JWK), and with 0 and 1,000,000 live entries pre-loaded in its in-memory replay store.
 // All servers run at once and are measured in alternation. A further, informational server has
 // 100,000 clients each used once: every request pays the first-use import of its client's key.
-import { alternate, pairedRatio, quietPairedRatio } from './alternating-runs.mjs';
-import { BENCH_ISSUER, clientCredentialsBodies, clientKey } from './assertions.mjs';
-import { startServerProcess } from './server-process.mjs';
-import { clientIdAt, writeTrustConfig } from './trust-config.mjs';
+//
+//   node bench/scenarios/scale.mjs [--quick] [--reps=N]   # needs the build (npm run build)
+import { alternate, pairedRatio, quietPairedRatio } from '../lib/alternating-runs.mjs';
+import { BENCH_ISSUER, clientCredentialsBodies, clientKey } from '../lib/assertions.mjs';
+import { defineSection, isMain, runAlone } from '../lib/section.mjs';
+import { startServerProcess } from '../lib/server-process.mjs';
+import { ms, percent, table } from '../lib/table.mjs';
+import { clientIdAt, writeTrustConfig } from '../lib/trust-config.mjs';
 
 const DEMO = 'express-demo';
 
 /** Runs the section; returns the summaries and the rps loss of each scaled configuration. */
-export async function benchScale({ rounds, seconds, warmupRequests, manyClients, replayEntries, log }) {
+async function benchScale({ rounds, seconds, warmupRequests, manyClients, replayEntries, log }) {
   const key = clientKey();
   const fewPath = await writeTrustConfig(key.publicJwk, { count: 10 });
   const manyPath = await writeTrustConfig(key.publicJwk, { count: manyClients });
@@ -52,3 +56,23 @@ export async function benchScale({ rounds, seconds, warmupRequests, manyClients,
     await Promise.all(servers.map((s) => s.stop()));
   }
 }
+
+const SETTINGS = {
+  quick: { rounds: 2, seconds: 1.5, warmupRequests: 1000, manyClients: 10_000, replayEntries: 100_000 },
+  full: { rounds: 5, seconds: 5, warmupRequests: 4000, manyClients: 100_000, replayEntries: 1_000_000 },
+};
+
+/** The section's tables: (result, settings) → [{ title, header, rows }]. */
+const tables = (s, { rounds, seconds }) => [
+  table(
+    `Scale: ${s.demo} POST /token by registry and replay-store size; ${rounds} alternating rounds of ~${seconds} s. ` +
+      'Figures are medians over the rounds; the loss is 1 - the median of the round-by-round rps ratios to the first line, ' +
+      'and the same over the quiet rounds only (other processes < 0.1 core).',
+    ['configuration', 'start-up', 'heap', 'req/s', 'p50', 'p99', 'rps loss', 'quiet rounds', 'non-2xx', 'other load'],
+    s.configs.map((c) => [c.label, ms(c.startupMs), `${c.heapUsedMiB} MiB`, c.rps, ms(c.p50), ms(c.p99), percent(c.rpsLoss), c.quietRpsLoss === null ? 'n/a' : percent(c.quietRpsLoss), c.non2xx, c.otherLoad]),
+  ),
+];
+
+export const section = defineSection('scale', 'Scale: the Express demo by registry and replay-store size…', SETTINGS, (settings, { log }) => benchScale({ ...settings, log }), tables);
+
+if (isMain(import.meta.url)) await runAlone(section);

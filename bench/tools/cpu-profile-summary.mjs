@@ -1,9 +1,10 @@
 // Summarises a V8 .cpuprofile: self time by function (top N), and inclusive time of the functions in
-// this repository's packages and apps. Usage: node bench/cpu-profile-summary.mjs <file.cpuprofile> [top]
+// this repository's packages and apps. Usage: node bench/tools/cpu-profile-summary.mjs <file.cpuprofile> [top]
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isMain } from '../lib/section.mjs';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** `file:///work/main/packages/core/dist/x.js` → `packages/core/dist/x.js`; node internals and deps shortened. */
 function where(url) {
@@ -54,7 +55,7 @@ export function summariseProfile(profile, { top = 25, inclusiveFilter = (name) =
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   const summary = summariseProfile(JSON.parse(readFileSync(process.argv[2], 'utf8')), { top: Number(process.argv[3] ?? 25) });
   console.log(JSON.stringify(summary, null, 2));
 }

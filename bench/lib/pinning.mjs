@@ -1,0 +1,47 @@
+// CPU pinning with taskset (util-linux): the pinned scenario runs each server, its libuv thread pool
+// included, on one core and the load generator on the other, so that a figure is the server's cost per
+// core and does not depend on how much of the second core the load generator leaves to the thread pool.
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+
+/** The core every pinned server runs on. */
+export const SERVER_CORE = '0';
+/** The core the load generator (this process) runs on while servers are pinned. */
+export const LOAD_CORE = '1';
+
+/** Path of taskset; throws, saying how to get it, when it is missing or there are fewer than 2 cores. */
+export function requireTaskset() {
+  let path;
+  try {
+    path = execFileSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).trim();
+  } catch {
+    path = '';
+  }
+  if (path === '') throw new Error('the pinned scenario needs taskset on PATH (util-linux; Debian/Ubuntu: apt-get install util-linux)');
+  if (cpus().length < 2) throw new Error(`the pinned scenario needs 2 cores (one for the servers, one for the load generator); this machine has ${cpus().length}`);
+  return path;
+}
+
+/** The cores `pid` may run on, as taskset's list (e.g. '0,1' or '0-1'). */
+export function affinity(pid) {
+  return /:\s*(\S+)\s*$/.exec(execFileSync('taskset', ['-c', '-p', String(pid)], { encoding: 'utf8' }))[1];
+}
+
+/** Pins every thread of `pid` (taskset -a) to `cores`. */
+export function pinProcess(pid, cores) {
+  execFileSync('taskset', ['-a', '-c', '-p', cores, String(pid)], { stdio: 'ignore' });
+}
+
+/** The command and arguments that start `argv` pinned to `cores` from its first instruction. */
+export const pinnedCommand = (cores, argv) => ['taskset', ['-c', cores, ...argv]];
+
+/** Runs `fn` with this process (every thread) pinned to `cores`, then restores its former affinity. */
+export async function withPinnedSelf(cores, fn) {
+  const before = affinity(process.pid);
+  pinProcess(process.pid, cores);
+  try {
+    return await fn();
+  } finally {
+    pinProcess(process.pid, before);
+  }
+}
