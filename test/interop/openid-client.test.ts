@@ -2,23 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
-import type { RunningDemo } from '@rfc7523/demo-kit';
 import { targets } from '../conformance/targets.js';
-import { CI_ISSUER, CI_SUBJECT, makeInteropKeys, startDemo, type InteropKey, type InteropKeys } from './support/interop.js';
+import { CI_ISSUER, CI_SUBJECT, interopDemo, type InteropKey } from './support/interop.js';
 
 /** openid-client 6 (panva) as a third-party client of every demo app. */
 describe.each(targets)('openid-client 6 against $name', (target) => {
-  let keys: InteropKeys;
-  let demo: RunningDemo & { issuer: string };
+  const world = interopDemo(target);
   const sent: string[] = [];
-
-  beforeAll(async () => {
-    keys = await makeInteropKeys();
-    demo = await startDemo(target, keys.configPath);
-  });
-  afterAll(async () => {
-    await demo?.close();
-  });
 
   /** openid-client's fetch, recording every client assertion it sends. */
   const recordingFetch: typeof fetch = async (input, init) => {
@@ -29,7 +19,7 @@ describe.each(targets)('openid-client 6 against $name', (target) => {
   };
 
   const configure = async (clientId: string, auth: oidc.ClientAuth) => {
-    const config = await oidc.discovery(new URL(demo.issuer), clientId, undefined, auth, {
+    const config = await oidc.discovery(new URL(world.demo.issuer), clientId, undefined, auth, {
       algorithm: 'oauth2',
       execute: [oidc.allowInsecureRequests],
     });
@@ -38,17 +28,17 @@ describe.each(targets)('openid-client 6 against $name', (target) => {
   };
   const privateKeyJwt = (key: InteropKey) => oidc.PrivateKeyJwt({ key: key.privateKey, kid: key.kid });
   const ciAssertion = () =>
-    new SignJWT({ iss: CI_ISSUER, sub: CI_SUBJECT, aud: demo.issuer, jti: randomUUID() })
-      .setProtectedHeader({ alg: 'ES256', kid: keys.ci.kid })
+    new SignJWT({ iss: CI_ISSUER, sub: CI_SUBJECT, aud: world.demo.issuer, jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', kid: world.keys.ci.kid })
       .setIssuedAt()
       .setExpirationTime('2m')
-      .sign(keys.ci.privateKey);
+      .sign(world.keys.ci.privateKey);
 
   it('discovers the metadata at /.well-known/oauth-authorization-server', async () => {
-    const config = await configure('es-client', privateKeyJwt(keys.es));
+    const config = await configure('es-client', privateKeyJwt(world.keys.es));
     expect(config.serverMetadata()).toMatchObject({
-      issuer: demo.issuer,
-      token_endpoint: `${demo.issuer}/token`,
+      issuer: world.demo.issuer,
+      token_endpoint: `${world.demo.issuer}/token`,
       token_endpoint_auth_methods_supported: ['private_key_jwt'],
     });
   });
@@ -58,25 +48,25 @@ describe.each(targets)('openid-client 6 against $name', (target) => {
     ['rsa', 'rsa-client', 'RS256'],
     ['ed', 'ed-client', 'Ed25519'],
   ] as const)('gets a token with client_credentials + private_key_jwt (%s key: %s, alg %s)', async (name, clientId, alg) => {
-    const config = await configure(clientId, privateKeyJwt(keys[name]));
+    const config = await configure(clientId, privateKeyJwt(world.keys[name]));
     const tokens = await oidc.clientCredentialsGrant(config, { scope: 'read' });
     expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'read' });
     expect(tokens.expiresIn()).toBeGreaterThan(0);
-    expect(decodeJwt(tokens.access_token)).toMatchObject({ sub: clientId, client_id: clientId, iss: demo.issuer });
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ sub: clientId, client_id: clientId, iss: world.demo.issuer });
     const assertion = sent.at(-1)!;
     // What openid-client sends, and the demo accepts: aud = the issuer identifier, no typ, its own alg name.
-    expect(decodeProtectedHeader(assertion)).toEqual({ alg, kid: keys[name].kid });
-    expect(decodeJwt(assertion)).toMatchObject({ iss: clientId, sub: clientId, aud: demo.issuer, jti: expect.any(String) });
+    expect(decodeProtectedHeader(assertion)).toEqual({ alg, kid: world.keys[name].kid });
+    expect(decodeJwt(assertion)).toMatchObject({ iss: clientId, sub: clientId, aud: world.demo.issuer, jti: expect.any(String) });
   });
 
   it('gets a token for the whole allowed scope when it asks for none', async () => {
-    const config = await configure('es-client', privateKeyJwt(keys.es));
+    const config = await configure('es-client', privateKeyJwt(world.keys.es));
     const tokens = await oidc.clientCredentialsGrant(config);
     expect((tokens.scope ?? decodeJwt(tokens.access_token).scope) as string).toBe('read write deploy');
   });
 
   it('gets a token with the jwt-bearer grant, authenticating with private_key_jwt (genericGrantRequest)', async () => {
-    const config = await configure('es-client', privateKeyJwt(keys.es));
+    const config = await configure('es-client', privateKeyJwt(world.keys.es));
     const tokens = await oidc.genericGrantRequest(config, JWT_BEARER_GRANT_TYPE, { assertion: await ciAssertion(), scope: 'deploy' });
     expect(decodeJwt(tokens.access_token)).toMatchObject({ sub: CI_SUBJECT, client_id: 'es-client', scope: 'deploy' });
   });
@@ -90,7 +80,7 @@ describe.each(targets)('openid-client 6 against $name', (target) => {
   });
 
   it('surfaces a refusal as openid-client ResponseBodyError with the RFC 6749 error (no WWW-Authenticate in the way)', async () => {
-    const config = await configure('rsa-client', privateKeyJwt(keys.es));
+    const config = await configure('rsa-client', privateKeyJwt(world.keys.es));
     const error = await oidc.clientCredentialsGrant(config).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(oidc.ResponseBodyError);
     expect(error).toMatchObject({ error: 'invalid_client', status: 401 });

@@ -78,3 +78,25 @@ export async function startDemo(target: ConformanceTarget, configPath: string): 
     }
   }
 }
+
+/** An interop world: the keys of makeInteropKeys and a demo started with their trust file. */
+export interface InteropWorld {
+  readonly keys: InteropKeys;
+  readonly demo: RunningDemo & { issuer: string };
+}
+
+/**
+ * For a `describe` block: makes the interop keys and starts `target` with them before its tests, closes it
+ * after. Read the members inside tests (they are set once beforeAll has run).
+ */
+export function interopDemo(target: ConformanceTarget): InteropWorld {
+  const world = {} as { keys: InteropKeys; demo: RunningDemo & { issuer: string } };
+  beforeAll(async () => {
+    world.keys = await makeInteropKeys();
+    world.demo = await startDemo(target, world.keys.configPath);
+  });
+  afterAll(async () => {
+    await world.demo?.close();
+  });
+  return world;
+}
