@@ -172,10 +172,10 @@ export const EXPLAIN_PAGE = `<!doctype html>
 <div>
 <label for="use">Used as</label>
 <select id="use" name="use" aria-describedby="use-hint">
-<option value="client">client assertion (private_key_jwt, RFC 7523 §2.2)</option>
-<option value="grant">grant assertion (jwt-bearer, RFC 7523 §2.1)</option>
-<option value="platform">platform token (a grant from a workload issuer)</option>
-<option value="id-jag">ID-JAG (a grant; give the presenting client_id)</option>
+<option value="client">client assertion (private_key_jwt)</option>
+<option value="grant">grant assertion (jwt-bearer)</option>
+<option value="platform">platform token (workload issuer grant)</option>
+<option value="id-jag">ID-JAG (grant; give the client_id)</option>
 </select>
 <p class="note" id="use-hint">DPoP proofs cannot be explained here: the engine has no dry run of a proof that leaves its jti unused.</p>
 </div>
