@@ -207,17 +207,17 @@ describe.each(targets)('client authentication with private_key_jwt on $name', (t
 
   it('J10 uses a jwks_uri client key, and picks up a rotated key after the cooldown', async () => {
     expect((await cc(await clientAssertion(t.keys.rotatingA, 'rotating-client', clock))).status).toBe(200);
-    const fetchesBefore = t.keys.jwks.fetches;
+    const fetchesBefore = t.keys.jwks.requests;
     t.keys.jwks.keys = [t.keys.rotatingB.publicJwk];
     // The cached key keeps working until the set is refetched.
     expect((await cc(await clientAssertion(t.keys.rotatingA, 'rotating-client', clock))).status).toBe(200);
     // An unknown kid within the 30 s cooldown does not refetch.
     clock.advance(1);
     expectOAuthError(await cc(await clientAssertion(t.keys.rotatingB, 'rotating-client', clock)), 401, 'invalid_client');
-    expect(t.keys.jwks.fetches).toBe(fetchesBefore);
+    expect(t.keys.jwks.requests).toBe(fetchesBefore);
     // After the cooldown, the unknown kid triggers exactly one refetch and the new key works.
     clock.advance(31);
     expect((await cc(await clientAssertion(t.keys.rotatingB, 'rotating-client', clock))).status).toBe(200);
-    expect(t.keys.jwks.fetches).toBe(fetchesBefore + 1);
+    expect(t.keys.jwks.requests).toBe(fetchesBefore + 1);
   });
 });

@@ -1,7 +1,7 @@
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE, type Rfc7523Event } from '@rfc7523/core';
 import { safeSink } from '../src/events.js';
 import { clientClaims, clientCredentials, formRequest, frozenClock, grantClaims, jwks, jwtBearer, makeKey, makeServer, sign, type TestKey } from './support/fixtures.js';
-import { startJwksServer, type JwksServer } from './support/jwks-server.js';
+import { startJwksServer, type JwksServer } from '../../../test/support/jwks-server.js';
 
 const clock = frozenClock();
 let workerKey: TestKey;

@@ -6,7 +6,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE, JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
 import { runDemo, type RunningDemo } from '@rfc7523/demo-kit';
 import type { ConformanceTarget } from '../targets.js';
-import { startJwksServer, type JwksServer } from './jwks-server.js';
+import { startJwksServer, type JwksServer } from '../../support/jwks-server.js';
 
 /** The issuer identifier every conformance server uses. */
 export const ISSUER = 'https://as.conformance.test';
@@ -66,7 +66,7 @@ export async function makeKeys(): Promise<Keys> {
       { client_id: 'rsa-client', jwks: { keys: [rsa.publicJwk] }, scope: 'read' },
       { client_id: 'ed-client', jwks: { keys: [ed.publicJwk] }, scope: 'read', require_explicit_typ: true },
       { client_id: 'legacy-client', jwks: { keys: [legacy.publicJwk] }, scope: 'read', legacy_token_endpoint_audience: true },
-      { client_id: 'rotating-client', jwks_uri: jwks.url, scope: 'metrics:write' },
+      { client_id: 'rotating-client', jwks_uri: jwks.uri, scope: 'metrics:write' },
     ],
     trusted_issuers: [
       {

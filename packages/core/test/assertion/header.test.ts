@@ -16,7 +16,7 @@ import {
   sign,
   type TestKey,
 } from '../support/fixtures.js';
-import { startJwksServer, type JwksServer } from '../support/jwks-server.js';
+import { startJwksServer, type JwksServer } from '../../../../test/support/jwks-server.js';
 
 const clock = frozenClock();
 let server: AuthorizationServer;

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { AuthorizationServer, Rfc7523Event } from '@rfc7523/core';
 import { frozenClock, grantClaims, jwtBearer, makeKey, makeServer, sign, type TestKey } from '../support/fixtures.js';
-import { startJwksServer, type JwksServer } from '../support/jwks-server.js';
+import { startJwksServer, type JwksServer } from '../../../../test/support/jwks-server.js';
 
 /**
  * J10: one deadline over the whole jwks_uri fetch — connect, headers and body. The endpoint here sends

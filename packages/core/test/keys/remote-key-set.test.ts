@@ -2,7 +2,7 @@ import { createSign, generateKeyPairSync } from 'node:crypto';
 import type { JWK } from 'jose';
 import { REMOTE_KEY_SET_DEFAULTS, type AuthorizationServer, type AuthorizationServerOptions, type Rfc7523Event } from '@rfc7523/core';
 import { b64u, clientClaims, clientCredentials, frozenClock, grantClaims, jwtBearer, makeKey, makeServer, sign, type Clock, type TestKey } from '../support/fixtures.js';
-import { startJwksServer, type JwksServer } from '../support/jwks-server.js';
+import { startJwksServer, type JwksServer } from '../../../../test/support/jwks-server.js';
 
 let k1: TestKey;
 let k2: TestKey;

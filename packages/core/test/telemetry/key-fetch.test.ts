@@ -7,7 +7,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { AuthorizationServer } from '@rfc7523/core';
 import { installOtel, type OtelHarness } from '../../../../test/support/otel.js';
 import { frozenClock, grantClaims, jwtBearer, makeKey, makeServer, sign, type TestKey } from '../support/fixtures.js';
-import { startJwksServer, type JwksMode, type JwksServer } from '../support/jwks-server.js';
+import { startJwksServer, type JwksMode, type JwksServer } from '../../../../test/support/jwks-server.js';
 
 const clock = frozenClock();
 let key: TestKey;
