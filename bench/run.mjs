@@ -80,20 +80,22 @@ results.machine.loadAverageAtEnd = loadavg().map((x) => +x.toFixed(2));
 const suffix = `${quick ? '-quick' : ''}${allDefault ? '' : `-${only.join('+')}`}`;
 const resultsDir = new URL('./results/', import.meta.url);
 const chartsDir = quick ? new URL(`./results/charts${suffix}/`, import.meta.url) : new URL('./charts/', import.meta.url);
-const chartLink = (file) => (quick ? `results/charts${suffix}/${file}` : `charts/${file}`);
+
 const charts = pinnedCharts(results.pinned, { baseline: TARGETS.pinnedRpsVsBaseline, oidcProvider: TARGETS.pinnedRpsVsOidcProvider });
+// Links relative to the file that holds them: bench/results/latest*.md, or bench/RESULTS.md.
+const chartLinks = (base) => charts.map((c) => ({ alt: c.alt, link: `${base}${quick ? `results/charts${suffix}/` : 'charts/'}${c.file}` }));
 await mkdir(resultsDir, { recursive: true });
 if (charts.length > 0) await mkdir(chartsDir, { recursive: true });
 for (const chart of charts) await writeFile(new URL(chart.file, chartsDir), chart.svg);
 const command = `node bench/run.mjs${quick ? ' --quick' : ''}${onlyArg ? ` ${onlyArg}` : ''}`;
-const fragment = latestMarkdown({ results, tables, charts: charts.map((c) => ({ alt: c.alt, link: chartLink(c.file) })), command });
+const fragment = (base) => latestMarkdown({ results, tables, charts: chartLinks(base), command });
 await writeFile(new URL(`latest${suffix}.json`, resultsDir), JSON.stringify(results, null, 2) + '\n');
-await writeFile(new URL(`latest${suffix}.md`, resultsDir), fragment + '\n');
+await writeFile(new URL(`latest${suffix}.md`, resultsDir), fragment('../') + '\n');
 const written = [`bench/results/latest${suffix}.json`, `bench/results/latest${suffix}.md`];
 if (charts.length > 0) written.push(`${charts.length} charts in bench/${quick ? `results/charts${suffix}` : 'charts'}/`);
 if (full) {
   const resultsMd = new URL('./RESULTS.md', import.meta.url);
-  await writeFile(resultsMd, replaceLatest(await readFile(resultsMd, 'utf8'), fragment));
+  await writeFile(resultsMd, replaceLatest(await readFile(resultsMd, 'utf8'), fragment('')));
   written.push('the "Latest run" section of bench/RESULTS.md');
 }
 log(`\nDone in ${results.seconds} s; wrote ${written.join(', ')}`);
