@@ -86,7 +86,7 @@ describe.each(targets)('the explain page on $name, in headless Chromium', (targe
     await expect(page.getByLabel('scope (optional)').count()).resolves.toBe(1);
     await page.getByLabel('scope (optional)').focus();
     await page.keyboard.press('Tab');
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('explain-button');
+    await expect(page.evaluate('document.activeElement?.id')).resolves.toBe('explain-button');
   });
 
   it('a valid assertion: every rule passes, replay is not checked, the times and aud in words', async () => {
@@ -101,7 +101,7 @@ describe.each(targets)('the explain page on $name, in headless Chromium', (targe
     expect(facts).toContain(`exp: expires in ${left} s (${new Date((ctx.clock.seconds + 60) * 1000).toISOString()})`);
     expect(facts).toContain(`aud "${ISSUER}": this server's issuer identifier`);
     // Focus moved to the result for keyboard and screen-reader users.
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('result-heading');
+    await expect(page.evaluate('document.activeElement?.id')).resolves.toBe('result-heading');
   });
 
   it.each(['token-endpoint-aud', 'expired', 'garbage'] as const)('%s: the failing rule in red with its fix, later rules not reached', async (name) => {
@@ -118,7 +118,7 @@ describe.each(targets)('the explain page on $name, in headless Chromium', (targe
     expect(table.slice(index + 1).every((r) => r.status === 'not_reached')).toBe(true);
     const fix = table[index]!.cells[6]!;
     // The red row is styled as a failure: its status cell's colour differs from a passed row's.
-    const colour = (status: string) => page.locator(`#rules tr[data-status="${status}"] td.status`).first().evaluate((td) => getComputedStyle(td).color);
+    const colour = (status: string) => page.locator(`#rules tr[data-status="${status}"] td.status`).first().evaluate((td) => td.ownerDocument.defaultView!.getComputedStyle(td).color);
     if (index > 0) expect(await colour('fail')).not.toBe(await colour('pass'));
     if (name === 'token-endpoint-aud') {
       expect(fix).toContain(`set aud to "${ISSUER}" (the issuer identifier) as a single string, not the token endpoint URL`);
