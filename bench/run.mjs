@@ -14,6 +14,7 @@ import { loadavg } from 'node:os';
 import { pinnedCharts } from './lib/charts.mjs';
 import { CONNECTIONS } from './lib/load.mjs';
 import { machine } from './lib/machine.mjs';
+import { requireTaskset } from './lib/pinning.mjs';
 import { latestMarkdown, replaceLatest } from './lib/report.mjs';
 import { settingsFor } from './lib/section.mjs';
 import { printTable } from './lib/table.mjs';
@@ -45,6 +46,8 @@ for (const name of only) {
 }
 const allDefault = DEFAULT.every((name) => only.includes(name));
 const full = !quick && allDefault;
+// Fail before an hour of other sections, not after: the pinned section needs taskset and 2 cores.
+if (only.includes('pinned')) requireTaskset();
 const sections = ALL.filter((s) => only.includes(s.name));
 
 const log = (line) => console.error(line);

@@ -13,7 +13,7 @@ export const modes = (inFlight) => [
  * measurement { perSecond, cpuMicros }. One row per mode and name: the median rate and CPU per call
  * over the rounds, `ratio` (the median over the rounds of this name's rate divided by the first
  * name's rate in the same round: paired, so drift between rounds cancels and a disturbed round drops
- * out) and `rates` (every round's rate).
+ * out), `rates` (every round's rate) and `ratios` (every round's ratio).
  */
 export async function interleaved(names, { reps, modes: list, run }) {
   const rows = [];
@@ -25,13 +25,15 @@ export async function interleaved(names, { reps, modes: list, run }) {
     const reference = runs.get(names[0]);
     for (const name of names) {
       const own = runs.get(name);
+      const ratios = own.map((r, i) => r.perSecond / reference[i].perSecond);
       rows.push({
         scenario: name,
         mode,
         perSecond: Math.round(median(own.map((r) => r.perSecond))),
         cpuMicros: +median(own.map((r) => r.cpuMicros)).toFixed(1),
-        ratio: +median(own.map((r, i) => r.perSecond / reference[i].perSecond)).toFixed(3),
+        ratio: +median(ratios).toFixed(3),
         rates: own.map((r) => Math.round(r.perSecond)),
+        ratios: ratios.map((x) => +x.toFixed(3)),
       });
     }
   }
