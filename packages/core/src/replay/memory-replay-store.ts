@@ -29,12 +29,12 @@ export class MemoryReplayStore implements ReplayStore {
 
   /**
    * 16 bytes of SHA-256 as a one-byte string: a compact, flat map key (a false match needs a 128-bit
-   * collision). One-shot `crypto.hash` as a latin1 string (no Buffer is allocated), whose first 16
+   * collision). One-shot `crypto.hash` as a `binary` (latin1) string (no Buffer is allocated), whose first 16
    * characters are copied into a new flat string: `slice` would give a sliced string that keeps the
    * whole 32-character parent alive (about 48 more bytes per entry).
    */
   static #digest(key: string): string {
-    const d = hash('sha256', key, 'latin1');
+    const d = hash('sha256', key, 'binary');
     return String.fromCharCode(
       d.charCodeAt(0), d.charCodeAt(1), d.charCodeAt(2), d.charCodeAt(3), d.charCodeAt(4), d.charCodeAt(5), d.charCodeAt(6), d.charCodeAt(7),
       d.charCodeAt(8), d.charCodeAt(9), d.charCodeAt(10), d.charCodeAt(11), d.charCodeAt(12), d.charCodeAt(13), d.charCodeAt(14), d.charCodeAt(15),
