@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
+import { keysPerNode } from '../support/redis-tools.js';
 import { runDemo, type RunningDemo } from '@rfc7523/demo-kit';
 import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';
 import { startRedisSentinels, type RedisSentinels } from '../support/redis-sentinel.js';
@@ -76,21 +76,6 @@ async function stopProcess(p: DemoProcess): Promise<number | null> {
   }
 }
 
-/** Keys under `prefix` on each node, asked of each node directly. */
-async function keysPerNode(urls: readonly string[], prefix: string): Promise<string[][]> {
-  return Promise.all(
-    urls.map(async (url) => {
-      const node = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
-      node.on('error', () => {});
-      try {
-        await node.connect();
-        return await node.keys(`${prefix}*`);
-      } finally {
-        node.disconnect();
-      }
-    }),
-  );
-}
 
 const cc = (url: string, assertion: string) => postToken(url, { grant_type: 'client_credentials', ...clientAuth(assertion) });
 

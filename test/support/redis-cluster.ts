@@ -7,9 +7,8 @@
  *   const cluster = await startRedisCluster();
  *   afterAll(() => cluster.stop());
  */
-import { Redis } from 'ioredis';
 import { startRedisServer, type RedisServer } from './redis-server.js';
-import { redisCli, waitFor } from './redis-tools.js';
+import { onNode, redisCli, waitFor } from './redis-tools.js';
 
 /** A running test cluster. */
 export interface RedisCluster {
@@ -39,17 +38,6 @@ const HOST = '127.0.0.1';
 /** Node timeout: how long a node may be unreachable before it is considered failing (ms). */
 const NODE_TIMEOUT = 5000;
 
-/** Runs `fn` with a plain client to `url`, closed afterwards. */
-async function withClient<T>(url: string, fn: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return await fn(client);
-  } finally {
-    client.disconnect();
-  }
-}
 
 type SlotRange = [number, number, [string, number, string, ...unknown[]], ...unknown[]];
 
@@ -57,7 +45,7 @@ type SlotRange = [number, number, [string, number, string, ...unknown[]], ...unk
 async function consistent(urls: readonly string[]): Promise<boolean> {
   const layouts = await Promise.all(
     urls.map((url) =>
-      withClient(url, async (c) => {
+      onNode(url, async (c) => {
         const info = String(await c.call('CLUSTER', 'INFO'));
         if (!/cluster_state:ok/.test(info)) return undefined;
         const slots = (await c.call('CLUSTER', 'SLOTS')) as SlotRange[];
@@ -89,20 +77,20 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     await redisCli(['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes']);
     const urls = nodes.map((n) => n.url);
     await waitFor('the cluster to agree on its slots', () => consistent(urls), 30_000, 200);
-    const nodeId = (index: number) => withClient(urls[index]!, async (c) => String(await c.call('CLUSTER', 'MYID')));
+    const nodeId = (index: number) => onNode(urls[index]!, async (c) => String(await c.call('CLUSTER', 'MYID')));
     return {
       nodes,
       urls,
       addresses,
       nodeId,
       slotsOf: (index) =>
-        withClient(urls[index]!, async (c) => {
+        onNode(urls[index]!, async (c) => {
           const slots = (await c.call('CLUSTER', 'SLOTS')) as SlotRange[];
           const mine: number[] = [];
           for (const [a, b, [, port]] of slots) if (port === nodes[index]!.port) for (let s = a; s <= b; s++) mine.push(s);
           return mine;
         }),
-      keySlot: (key) => withClient(urls[0]!, async (c) => Number(await c.call('CLUSTER', 'KEYSLOT', key))),
+      keySlot: (key) => onNode(urls[0]!, async (c) => Number(await c.call('CLUSTER', 'KEYSLOT', key))),
       async reshard(from, to, count) {
         const [fromId, toId] = await Promise.all([nodeId(from), nodeId(to)]);
         await redisCli([

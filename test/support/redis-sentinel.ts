@@ -10,9 +10,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { startRedisServer, type RedisServer } from './redis-server.js';
-import { waitFor } from './redis-tools.js';
+import { onNode, waitFor } from './redis-tools.js';
+
+export { onNode };
 
 /** The master group name the sentinels monitor. */
 export const SENTINEL_MASTER_NAME = 'rfc7523-test';
@@ -41,17 +42,6 @@ export interface RedisSentinels {
   stop(): Promise<void>;
 }
 
-/** Runs `fn` with a plain client to 127.0.0.1:`port`, closed afterwards. */
-export async function onNode<T>(port: number, fn: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return await fn(client);
-  } finally {
-    client.disconnect();
-  }
-}
 
 /** The master address a sentinel reports for the group. */
 async function reportedMaster(sentinelPort: number): Promise<number> {

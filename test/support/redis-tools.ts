@@ -1,10 +1,11 @@
 /**
  * Small helpers shared by the Redis Cluster and Sentinel test topologies: finding `redis-cli`,
- * running it as a child process of the test (stopped by its own pid), and polling.
+ * running it as a child process of the test (stopped by its own pid), polling, and asking one node directly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { Redis } from 'ioredis';
 
 /** Full path of `name` on PATH, or undefined. */
 export function findOnPath(name: string): string | undefined {
@@ -66,4 +67,22 @@ export async function waitFor(what: string, probe: () => Promise<boolean> | bool
     if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
+}
+
+/** Runs `fn` with a plain client to one node (`redis://host:port` or a port on 127.0.0.1), closed afterwards. */
+export async function onNode<T>(node: string | number, fn: (client: Redis) => Promise<T>): Promise<T> {
+  const options = { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null };
+  const client = typeof node === 'number' ? new Redis({ host: '127.0.0.1', port: node, ...options }) : new Redis(node, options);
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return await fn(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Keys under `prefix` on each node, asked of each node directly. */
+export function keysPerNode(urls: readonly string[], prefix: string): Promise<string[][]> {
+  return Promise.all(urls.map((url) => onNode(url, (c) => c.keys(`${prefix}*`))));
 }

@@ -5,12 +5,12 @@
  * after it). Where each entry lives is checked on the nodes themselves (KEYS, CLUSTER SLOTS), not
  * through the client under test. The engines' clock is real: Redis expires entries by its own clock.
  */
-import { createAuthorizationServer, type AuthorizationServer, type HttpResponse, type Rfc7523Event } from '@rfc7523/core';
+import type { AuthorizationServer, HttpResponse, Rfc7523Event } from '@rfc7523/core';
 import { createRedisReplayStore, ReplayStoreUnavailableError, type RedisReplayStoreHandle } from '@rfc7523/redis';
 import type { Cluster } from 'ioredis';
-import { Redis } from 'ioredis';
+import { keysPerNode } from '../../../test/support/redis-tools.js';
 import { startRedisCluster, type RedisCluster } from '../../../test/support/redis-cluster.js';
-import { clientAssertion, ISSUER, mintClient, tokenRequest, type TestClient } from './support/clients.js';
+import { clientAssertion, engineWith, mintClient, tokenRequest, type TestClient } from './support/clients.js';
 
 let cluster: RedisCluster;
 let client: TestClient;
@@ -28,35 +28,14 @@ async function instance(keyPrefix: string): Promise<Instance> {
   const handle = createRedisReplayStore({ cluster: cluster.urls }, { keyPrefix, commandTimeout: 5000, connectTimeout: 5000 });
   handles.push(handle);
   await handle.ready(20_000);
-  const events: Rfc7523Event[] = [];
-  const server = await createAuthorizationServer({
-    issuer: ISSUER,
-    clients: [client.metadata],
-    replayStore: handle.store,
-    onEvent: (event) => events.push(event),
-  });
-  return { server, handle, events };
+  return { ...(await engineWith(client, handle.store)), handle };
 }
 
 const freshPrefix = () => `cluster-test-${++prefixes}:`;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const use = (i: Instance, assertion: string) => i.server.handleTokenRequest(tokenRequest(assertion));
 
-/** Keys under `prefix` on each node, asked of each node directly. */
-async function keysPerNode(prefix: string): Promise<string[][]> {
-  return Promise.all(
-    cluster.urls.map(async (url) => {
-      const node = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
-      node.on('error', () => {});
-      try {
-        await node.connect();
-        return await node.keys(`${prefix}*`);
-      } finally {
-        node.disconnect();
-      }
-    }),
-  );
-}
+const keysPerNodeOf = (prefix: string) => keysPerNode(cluster.urls, prefix);
 
 beforeAll(async () => {
   cluster = await startRedisCluster();
@@ -79,7 +58,7 @@ describe('one-time assertions through a 3-master Redis Cluster (rule J7, RFC 752
 
     // 30 more distinct assertions: their entries land on different masters (one key each, no cross-slot command).
     for (let i = 0; i < 30; i++) expect((await use(i % 2 === 0 ? a! : b!, await clientAssertion(client, { now: nowSeconds() }))).status).toBe(200);
-    const perNode = await keysPerNode(keyPrefix);
+    const perNode = await keysPerNodeOf(keyPrefix);
     expect(perNode.flat()).toHaveLength(31);
     expect(perNode.filter((keys) => keys.length > 0).length).toBeGreaterThanOrEqual(2);
     expect([...a!.events, ...b!.events].filter((e) => e.type === 'replay_store.unavailable')).toEqual([]);
@@ -99,7 +78,7 @@ describe('one-time assertions through a 3-master Redis Cluster (rule J7, RFC 752
     const outcomes: [HttpResponse, HttpResponse][] = [];
     // Entries before the move, so the migrated slots hold keys (MIGRATE moves them).
     for (let i = 0; i < 150; i++) outcomes.push(await race());
-    const before = await keysPerNode(keyPrefix);
+    const before = await keysPerNodeOf(keyPrefix);
     const slotsBefore = await cluster.slotsOf(0);
     expect(before[0]!.length).toBeGreaterThan(0);
 
@@ -131,10 +110,10 @@ describe('one-time assertions through a 3-master Redis Cluster (rule J7, RFC 752
     const moved = slotsBefore.filter((s) => !slotsAfter.has(s));
     expect(moved).toHaveLength(1000);
     const movedSet = new Set(moved);
-    const onNode1 = (await keysPerNode(keyPrefix))[1]!;
+    const onNode1 = (await keysPerNodeOf(keyPrefix))[1]!;
     const slotsOfNode1Keys = await Promise.all(onNode1.map((k) => cluster.keySlot(k)));
     expect(slotsOfNode1Keys.filter((s) => movedSet.has(s)).length).toBeGreaterThan(0);
-    expect((await keysPerNode(keyPrefix)).flat()).toHaveLength(accepted.length);
+    expect((await keysPerNodeOf(keyPrefix)).flat()).toHaveLength(accepted.length);
 
     // Every accepted assertion stays used up, whichever server sees it again.
     const replays = await Promise.all(accepted.map((assertion, i) => use(i % 2 === 0 ? a! : b!, assertion)));

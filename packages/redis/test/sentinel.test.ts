@@ -6,11 +6,11 @@
  * replica. With `waitForReplicas: 1` every assertion accepted before the crash is still refused after
  * it. Who is master is read from the sentinels themselves, not from the client under test.
  */
-import { createAuthorizationServer, type AuthorizationServer, type HttpResponse, type Rfc7523Event } from '@rfc7523/core';
+import type { AuthorizationServer, HttpResponse, Rfc7523Event } from '@rfc7523/core';
 import { createRedisReplayStore, type CreateRedisReplayStoreOptions, type RedisReplayStoreHandle } from '@rfc7523/redis';
 import { startRedisSentinels, type RedisSentinels } from '../../../test/support/redis-sentinel.js';
 import { waitFor } from '../../../test/support/redis-tools.js';
-import { clientAssertion, ISSUER, mintClient, tokenRequest, type TestClient } from './support/clients.js';
+import { clientAssertion, engineWith, mintClient, tokenRequest, type TestClient } from './support/clients.js';
 
 let client: TestClient;
 let topology: RedisSentinels | undefined;
@@ -28,14 +28,7 @@ async function instance(options: CreateRedisReplayStoreOptions): Promise<Instanc
   );
   handles.push(handle);
   await handle.ready(20_000);
-  const events: Rfc7523Event[] = [];
-  const server = await createAuthorizationServer({
-    issuer: ISSUER,
-    clients: [client.metadata],
-    replayStore: handle.store,
-    onEvent: (event) => events.push(event),
-  });
-  return { server, events };
+  return engineWith(client, handle.store);
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);

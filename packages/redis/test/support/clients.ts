@@ -2,7 +2,16 @@
  * A private_key_jwt client for the engine tests: an ES256 key minted in the test, its registration,
  * client assertions and token requests in the engine's plain request shape.
  */
-import { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_CLIENT_ASSERTION_TYPE, type ClientMetadata, type PlainRequest } from '@rfc7523/core';
+import {
+  CLIENT_CREDENTIALS_GRANT_TYPE,
+  createAuthorizationServer,
+  JWT_BEARER_CLIENT_ASSERTION_TYPE,
+  type AuthorizationServer,
+  type ClientMetadata,
+  type PlainRequest,
+  type ReplayStore,
+  type Rfc7523Event,
+} from '@rfc7523/core';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { randomUUID } from 'node:crypto';
 
@@ -54,4 +63,11 @@ export function tokenRequest(assertion: string): PlainRequest {
       client_assertion: assertion,
     }).toString(),
   };
+}
+
+/** An engine with `client` registered and `store` as its replay store, and the events it emitted. */
+export async function engineWith(client: TestClient, store: ReplayStore): Promise<{ server: AuthorizationServer; events: Rfc7523Event[] }> {
+  const events: Rfc7523Event[] = [];
+  const server = await createAuthorizationServer({ issuer: ISSUER, clients: [client.metadata], replayStore: store, onEvent: (event) => events.push(event) });
+  return { server, events };
 }
