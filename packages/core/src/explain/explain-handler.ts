@@ -99,29 +99,28 @@ export function createExplainHandler(server: AuthorizationServer, option: Explai
   const options: ResolvedExplainOptions | undefined = resolveExplainOptions(option);
   if (options === undefined) return undefined;
   const limiter = new RateLimiter(options);
+  /** Method, then rate limit, and only then the body (`read`) and the dry run: a refused client costs no read. */
+  async function answer(method: string, clientAddress: string | undefined, read: () => Promise<ExplainRequest>): Promise<ExplainResponse> {
+    if (method === 'GET' || method === 'HEAD') return { status: 200, headers: { ...PAGE_HEADERS }, body: EXPLAIN_PAGE };
+    if (method !== 'POST') return refusal(405, 'invalid_request', 'the explain page answers GET and POST only', { allow: 'GET, POST' });
+    const decision = limiter.take(clientAddress ?? '');
+    if (!decision.allowed) {
+      return refusal(429, 'temporarily_unavailable', `too many dry runs: retry in ${decision.retryAfter} s`, { 'retry-after': String(decision.retryAfter) });
+    }
+    try {
+      return await dryRun(server, await read());
+    } catch (err) {
+      // An OAuthError as RFC 6749 JSON; a bug as a generic 500: nothing of the error (or the token) in it.
+      return errorAnswer(err);
+    }
+  }
   const handler: ExplainHandler = Object.freeze({
     path: options.path,
-    async handleNode(request: IncomingMessage, parsedBody: unknown, clientAddress: string | undefined): Promise<ExplainResponse> {
-      if (request.method !== 'POST') return handler.handle({ method: request.method ?? 'GET', headers: request.headers, clientAddress });
-      try {
-        return await handler.handle({ ...(await plainRequestFromNode(request, parsedBody, server.maxBodyLength)), clientAddress });
-      } catch (err) {
-        return errorAnswer(err);
-      }
+    handleNode(request: IncomingMessage, parsedBody: unknown, clientAddress: string | undefined): Promise<ExplainResponse> {
+      return answer(request.method ?? 'GET', clientAddress, () => plainRequestFromNode(request, parsedBody, server.maxBodyLength));
     },
-    async handle(request: ExplainRequest): Promise<ExplainResponse> {
-      if (request.method === 'GET' || request.method === 'HEAD') return { status: 200, headers: { ...PAGE_HEADERS }, body: EXPLAIN_PAGE };
-      if (request.method !== 'POST') return refusal(405, 'invalid_request', 'the explain page answers GET and POST only', { allow: 'GET, POST' });
-      const decision = limiter.take(request.clientAddress ?? '');
-      if (!decision.allowed) {
-        return refusal(429, 'temporarily_unavailable', `too many dry runs: retry in ${decision.retryAfter} s`, { 'retry-after': String(decision.retryAfter) });
-      }
-      try {
-        return await dryRun(server, request);
-      } catch (err) {
-        // An OAuthError as RFC 6749 JSON; a bug as a generic 500: nothing of the error (or the token) in it.
-        return errorAnswer(err);
-      }
+    handle(request: ExplainRequest): Promise<ExplainResponse> {
+      return answer(request.method, request.clientAddress, () => Promise.resolve(request));
     },
   });
   return handler;
