@@ -205,3 +205,46 @@ describe('times in words', () => {
     expect(relativeTimes({ exp: '1042' }, 1000)).toEqual([]);
   });
 });
+
+describe('an ID-JAG (a grant from an id_jag issuer, rule G1–G4)', () => {
+  const IDP = 'https://idp.example.com';
+  let idp: TestKey;
+  let jag: ExplainHandler;
+
+  beforeAll(async () => {
+    idp = await makeKey('ES256', 'idp-1');
+    const engine = await makeServer({
+      now: clock.now,
+      resources: ['https://mcp.example.com/mcp'],
+      clients: [
+        { client_id: 'agent', jwks: jwks(worker), grant_types: ['urn:ietf:params:oauth:grant-type:jwt-bearer'], scope: 'tools:read' },
+        { client_id: 'other', jwks: jwks(ci), grant_types: ['urn:ietf:params:oauth:grant-type:jwt-bearer'], scope: 'tools:read' },
+      ],
+      trustedIssuers: [{ issuer: IDP, jwks: jwks(idp), allow_any_subject: true, id_jag: true, scope: 'tools:read' }],
+    });
+    jag = createExplainHandler(engine, { now: clock.now })!;
+  });
+
+  const idJag = () =>
+    sign(idp, grantClaims(clock, IDP, 'alice', { client_id: 'agent', resource: 'https://mcp.example.com/mcp', scope: 'tools:read' }), { typ: 'oauth-id-jag+jwt' });
+  const run = async (fields: Record<string, string>) => JSON.parse((await jag.handle(post(fields))).body) as ExplainReport;
+
+  it('presented by its client: every rule passes, the ID-JAG rules included', async () => {
+    const r = await run({ assertion: await idJag(), use: 'id-jag', client_id: 'agent' });
+    expect(r.verdict).toBe('pass');
+    expect(r.steps.filter((s) => s.rule.startsWith('G')).map((s) => [s.id, s.status])).toEqual([
+      ['id-jag-typ', 'pass'],
+      ['id-jag-claims', 'pass'],
+      ['id-jag-client', 'pass'],
+      ['resource', 'pass'],
+    ]);
+  });
+
+  it.each<[string, Record<string, string>, string, RegExp]>([
+    ['without client_id', {}, 'client_auth_required', /authenticate the client/],
+    ['by another client', { client_id: 'other' }, 'id_jag_client_mismatch', /present the ID-JAG as client "agent"/],
+  ])('%s: G3 fails with its fix', async (_name, extra, reason, fix) => {
+    const r = await run({ assertion: await idJag(), use: 'id-jag', ...extra });
+    expect(r.steps.find((s) => s.status === 'fail')).toMatchObject({ id: 'id-jag-client', rule: 'G3', reason, fix: expect.stringMatching(fix) });
+  });
+});
