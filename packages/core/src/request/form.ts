@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../errors.js';
 import type { PlainRequest } from './plain-request.js';
+import { forEachFormPair } from './urlencoded.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -86,10 +87,11 @@ export function readForm(request: PlainRequest, maxBodyLength: number): Map<stri
   const body = request.body;
   if (body === undefined || body === null) return params;
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8, so a short text needs no byte count.
+    const length = typeof body !== 'string' ? body.byteLength : body.length * 3 <= maxBodyLength ? 0 : Buffer.byteLength(body);
     if (length > maxBodyLength) throw tooLarge();
-    const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
-    for (const [name, value] of new URLSearchParams(text)) addParam(params, name, value);
+    const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    forEachFormPair(text, (name, value) => addParam(params, name, value));
     return params;
   }
   if (typeof body !== 'object') throw new InvalidRequestError('malformed_body', 'the request body is malformed');

@@ -1,0 +1,100 @@
+/**
+ * The single-pass form reader against the independent source it must agree with: the WHATWG
+ * application/x-www-form-urlencoded parser as `URLSearchParams` implements it, over generated texts that
+ * mix the characters that matter (`&`, `=`, `+`, `%`, hex digits, escapes of valid and invalid UTF-8,
+ * unpaired surrogates, characters outside the BMP).
+ */
+import fc from 'fast-check';
+import { forEachFormPair } from '../../src/request/urlencoded.js';
+import { readForm } from '../../src/request/form.js';
+
+const pairsOf = (text: string): Array<[string, string]> => {
+  const pairs: Array<[string, string]> = [];
+  forEachFormPair(text, (name, value) => pairs.push([name, value]));
+  return pairs;
+};
+
+const PIECES = [
+  '&', '&&', '=', '==', '+', '%', '%2', '%2B', '%26', '%3D', '%3A', '%20', '%41', '%zz', '%%', '%C3%A9', '%c3%a9', '%C3', '%A9',
+  '%E2%82%AC', '%F0%9F%98%80', '%F0%9F', '%ED%A0%80', '%C0%AF', '%FF', '%EF%BB%BF', '%00', 'a', 'b', 'Z', '9', 'é', '€',
+  '😀', '\uD800', '\uDC00', ' ', '\u0000', '\r\n', 'grant_type', 'client_assertion', 'resource',
+];
+const formText = fc
+  .array(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...PIECES) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 3 }) }), {
+    maxLength: 40,
+  })
+  .map((pieces) => pieces.join(''));
+
+describe('forEachFormPair (WHATWG URL §5.1, RFC 6749 Appendix B)', () => {
+  it('reads the same pairs, in the same order, as URLSearchParams for any text', () => {
+    fc.assert(
+      fc.property(formText, (text) => {
+        expect(pairsOf(text)).toEqual([...new URLSearchParams(text)]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads the same pairs as URLSearchParams for random strings of any code points', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(pairsOf(text)).toEqual([...new URLSearchParams(text)]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('reads a token request as URLSearchParams does', () => {
+    const text =
+      'grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer' +
+      '&client_assertion=eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJhIn0.c2ln&scope=read+write';
+    expect(pairsOf(text)).toEqual([...new URLSearchParams(text)]);
+    expect(pairsOf(text)[1]).toEqual(['client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer']);
+    expect(pairsOf(text)[3]).toEqual(['scope', 'read write']);
+  });
+
+  it('stops at the first exception its callback throws', () => {
+    const seen: string[] = [];
+    expect(() =>
+      forEachFormPair('a=1&b=2&c=3', (name) => {
+        seen.push(name);
+        if (name === 'b') throw new Error('stop');
+      }),
+    ).toThrow('stop');
+    expect(seen).toEqual(['a', 'b']);
+  });
+
+  it('reads a body of 20,000 sequences without `=` after one with it (each `=` is searched for once)', () => {
+    const text = 'x=1&' + 'a&'.repeat(20_000) + 'y=2';
+    const pairs = pairsOf(text);
+    expect(pairs).toHaveLength(20_002);
+    expect(pairs.at(-1)).toEqual(['y', '2']);
+    expect(pairs[1]).toEqual(['a', '']);
+  });
+});
+
+describe('readForm over generated forms (rule R3)', () => {
+  const post = (body: string) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const names = fc.constantFrom('grant_type', 'scope', 'resource', 'a', 'a%20b', 'a+b', 'a b', '%61', '');
+  const form = fc
+    .array(fc.tuple(names, fc.constantFrom('', 'x', 'a%3Db', '%C3', '+')), { maxLength: 20 })
+    .map((pairs) => pairs.map(([n, v]) => `${n}=${v}`).join('&'));
+
+  it('refuses a repeated name exactly when URLSearchParams sees one twice (resource up to 16 times), else keeps every pair', () => {
+    fc.assert(
+      fc.property(form, (text) => {
+        const expected = [...new URLSearchParams(text)];
+        const counts = new Map<string, number>();
+        for (const [name] of expected) counts.set(name, (counts.get(name) ?? 0) + 1);
+        const repeated = [...counts].some(([name, count]) => count > (name === 'resource' ? 16 : 1));
+        if (repeated) {
+          expect(() => readForm(post(text), 65_536)).toThrow(expect.objectContaining({ reason: 'repeated_parameter' }));
+          return;
+        }
+        const params = readForm(post(text), 65_536);
+        expect([...params]).toEqual(expected.filter(([name], i) => expected.findIndex(([other]) => other === name) === i));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
