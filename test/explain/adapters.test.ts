@@ -133,3 +133,21 @@ describe('router options are checked', () => {
     expect(make).toThrow('"explian" option is not a known field');
   });
 });
+
+describe('Nest forRootAsync', () => {
+  it('takes explain beside the factory, like isGlobal', async () => {
+    const fx = await makeFixture();
+    @Module({})
+    class Root {}
+    const module: DynamicModule = { module: Root, imports: [Rfc7523Module.forRootAsync({ useFactory: () => ({ server: fx.server }), explain: true })] };
+    const app = await NestFactory.create(module, new ExpressAdapter(), { logger: false, bodyParser: false });
+    await app.listen(0, '127.0.0.1');
+    try {
+      const page = await request(app.getHttpServer() as Server).get('/explain');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('<h1>Explain an assertion</h1>');
+    } finally {
+      await app.close();
+    }
+  });
+});
