@@ -8,7 +8,7 @@ import { runCli } from '../../packages/client/src/cli/run.js';
 import { fakeIo } from '../../packages/client/test/cli/support.js';
 import { targets } from '../conformance/targets.js';
 import { GitHubActionsIssuer, GitHubIdTokenEndpoint, GitLabIssuer, KubernetesIssuer } from '../support/platforms/index.js';
-import { startDemo } from './support/interop.js';
+import { startDemo, whoamiAt, writeTrustConfig } from './support/interop.js';
 
 /**
  * The recipes of docs/recipes, followed end to end: the trust entry each page shows (a preset with
@@ -71,20 +71,14 @@ beforeAll(async () => {
   for (const part of parts) expect((part.trusted_issuers as Record<string, unknown>[])[0]).toMatchObject({ preset: expect.any(String), claim_conditions: expect.any(Array) });
   const config = Object.assign({}, ...parts, { trusted_issuers: parts.flatMap((p) => p.trusted_issuers as unknown[]) });
   dir = await mkdtemp(join(tmpdir(), 'rfc7523-recipes-'));
-  const configPath = join(dir, 'trust-config.json');
-  await writeFile(configPath, JSON.stringify(config, null, 2));
-  demo = await startDemo(express, configPath);
+  demo = await startDemo(express, await writeTrustConfig(config));
 });
 afterAll(async () => {
   await demo?.close();
   await Promise.all([endpoint?.close(), github?.close(), gitlab?.close(), cluster?.close()]);
 });
 
-async function whoami(accessToken: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${demo.issuer}/api/whoami`, { headers: { authorization: `Bearer ${accessToken}` } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as Record<string, unknown>;
-}
+const whoami = (accessToken: string) => whoamiAt(demo, accessToken);
 
 describe('docs/recipes, followed against the Express demo', () => {
   it('github-actions.md: the workflow step gets a deploy token for the repository pinned by ids', async () => {

@@ -10,7 +10,7 @@ import { fakeIo } from '../../packages/client/test/cli/support.js';
 import { targets } from '../conformance/targets.js';
 import { runBuiltCli } from '../support/cli.js';
 import { GitHubActionsIssuer, GitHubIdTokenEndpoint, GitLabIssuer, KubernetesIssuer } from '../support/platforms/index.js';
-import { makeKey, startDemo, type InteropKey } from './support/interop.js';
+import { makeKey, startDemo, whoamiAt, writeTrustConfig, type InteropKey } from './support/interop.js';
 
 /**
  * The client side of workload identity end to end: real-shaped platform tokens from the loopback
@@ -35,7 +35,6 @@ beforeAll(async () => {
   // Published ahead, as providers do: the demo's first fetch of the JWKS already holds the next key.
   await github.publishNextKey();
   endpoint = await GitHubIdTokenEndpoint.start(github);
-  dir = await mkdtemp(join(tmpdir(), 'rfc7523-platforms-'));
   const config = {
     clients: [{ client_id: 'deployer', jwks: { keys: [client.publicJwk] }, grant_types: [JWT_BEARER_GRANT_TYPE], scope: 'deploy' }],
     trusted_issuers: [
@@ -45,20 +44,15 @@ beforeAll(async () => {
       { issuer: cluster.issuer, jwks_uri: cluster.jwksUri, allow_any_subject: true, require_jti: false, scope: 'payments' },
     ],
   };
-  const configPath = join(dir, 'trust-config.json');
-  await writeFile(configPath, JSON.stringify(config, null, 2));
-  demo = await startDemo(express, configPath);
+  dir = await mkdtemp(join(tmpdir(), 'rfc7523-platforms-'));
+  demo = await startDemo(express, await writeTrustConfig(config));
 });
 afterAll(async () => {
   await demo?.close();
   await Promise.all([endpoint?.close(), github?.close(), gitlab?.close(), cluster?.close()]);
 });
 
-async function whoami(accessToken: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${demo.issuer}/api/whoami`, { headers: { authorization: `Bearer ${accessToken}` } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as Record<string, unknown>;
-}
+const whoami = (accessToken: string) => whoamiAt(demo, accessToken);
 
 async function refusal(promise: Promise<unknown>): Promise<TokenRequestError> {
   const error = await promise.then(

@@ -55,10 +55,21 @@ export async function makeInteropKeys(): Promise<InteropKeys> {
     ],
     trusted_issuers: [{ issuer: CI_ISSUER, jwks: { keys: [ci.publicJwk] }, subjects: [CI_SUBJECT], scope: 'deploy', max_assertion_lifetime: 600 }],
   };
-  const dir = await mkdtemp(join(tmpdir(), 'rfc7523-interop-'));
-  const configPath = join(dir, 'trust-config.json');
+  return { es, rsa, ed, ci, configPath: await writeTrustConfig(config) };
+}
+
+/** Writes a trust configuration to `trust-config.json` in a new temporary folder; answers its path. */
+export async function writeTrustConfig(config: object): Promise<string> {
+  const configPath = join(await mkdtemp(join(tmpdir(), 'rfc7523-interop-')), 'trust-config.json');
   await writeFile(configPath, JSON.stringify(config, null, 2));
-  return { es, rsa, ed, ci, configPath };
+  return configPath;
+}
+
+/** GET `/api/whoami` of `demo` with a Bearer access token; expects 200 and answers the JSON body. */
+export async function whoamiAt(demo: { issuer: string }, accessToken: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${demo.issuer}/api/whoami`, { headers: { authorization: `Bearer ${accessToken}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Record<string, unknown>;
 }
 
 /**
