@@ -1,7 +1,7 @@
 // Types of charts.mjs for the TypeScript tests that import it.
 
 export declare const SIZE: Readonly<{ width: number; height: number }>;
-export declare const COLORS: Readonly<{ baseline: string; oidcProvider: string; server: string }>;
+export declare const COLORS: Readonly<{ baseline: string; oidcProvider: string; server: string; peer: string }>;
 
 export interface DemoRatios {
   name: string;
@@ -10,7 +10,7 @@ export interface DemoRatios {
 }
 
 export declare function ratioChart(input: { title: string; demos: DemoRatios[]; targets: { baseline: number; oidcProvider: number } }): string;
-export declare function serverChart(input: { title: string; servers: { name: string; value: number }[]; axis: string }): string;
+export declare function serverChart(input: { title: string; servers: { name: string; value: number; peer?: boolean }[]; axis: string }): string;
 
 export interface PeerRatios {
   rps: number;

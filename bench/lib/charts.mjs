@@ -6,7 +6,7 @@ import * as echarts from 'echarts';
 /** Width and height of every chart, in CSS pixels. */
 export const SIZE = Object.freeze({ width: 760, height: 360 });
 /** Bar colours, by series: what a bar is compared with decides its colour. */
-export const COLORS = Object.freeze({ baseline: '#4e79a7', oidcProvider: '#f28e2b', server: '#59a14f' });
+export const COLORS = Object.freeze({ baseline: '#4e79a7', oidcProvider: '#f28e2b', server: '#59a14f', peer: '#9d9d9d' });
 
 /** Renders one ECharts option to an SVG string (no animation, fixed size). */
 function render(option) {
@@ -23,7 +23,7 @@ const valueAxis = (name) => ({ type: 'value', name, nameLocation: 'middle', name
 const categoryAxis = (names) => ({ type: 'category', data: names, axisLabel: { interval: 0 } });
 const bars = (name, values, color, extra = {}) => ({ type: 'bar', name, data: values, itemStyle: { color }, label: { show: true, position: 'top' }, ...extra });
 /** A dashed horizontal line at `value` labelled `label` (a target). */
-const targetLine = (value, label, color) => ({ silent: true, symbol: 'none', lineStyle: { type: 'dashed', color }, label: { formatter: label, position: 'insideEndTop' }, data: [{ yAxis: value }] });
+const targetLine = (value, label, color) => ({ silent: true, symbol: 'none', lineStyle: { type: 'dashed', color }, label: { formatter: label, position: 'end' }, data: [{ yAxis: value }] });
 
 /**
  * Ratio of each demo's req/s to the thin baseline's and to node-oidc-provider's (two bars a demo),
@@ -33,8 +33,9 @@ export function ratioChart({ title, demos, targets }) {
   const fmt = (v) => `${v.toFixed(2)}x`;
   return render({
     title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
-    legend: { top: 28 },
-    grid: { top: 70, left: 70, right: 30, bottom: 40 },
+    legend: { bottom: 0, itemGap: 60 },
+    // Room on the right for the target lines' labels, outside the bars.
+    grid: { top: 50, left: 70, right: 110, bottom: 70 },
     xAxis: categoryAxis(demos.map((d) => d.name)),
     yAxis: valueAxis('req/s ratio'),
     series: [
@@ -44,14 +45,14 @@ export function ratioChart({ title, demos, targets }) {
   });
 }
 
-/** One bar per server: servers [{ name, value }], the value axis named `axis`. */
+/** One bar per server: servers [{ name, value, peer? }] (a peer's bar is grey), the value axis named `axis`. */
 export function serverChart({ title, servers, axis }) {
   return render({
     title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
     grid: { top: 50, left: 70, right: 30, bottom: 40 },
     xAxis: categoryAxis(servers.map((s) => s.name)),
     yAxis: valueAxis(axis),
-    series: [bars(axis, servers.map((s) => s.value), COLORS.server)],
+    series: [bars(axis, servers.map((s) => (s.peer ? { value: s.value, itemStyle: { color: COLORS.peer } } : s.value)), COLORS.server)],
   });
 }
 
@@ -62,7 +63,8 @@ export function serverChart({ title, servers, axis }) {
 export function pinnedCharts(pinned, targets) {
   if (!pinned) return [];
   const demos = pinned.demos.filter((d) => !d.skipped).map((d) => ({ name: d.demo, vsBaseline: d.vsBaseline.rps, vsOidcProvider: d.vsOidcProvider.rps }));
-  const servers = pinned.servers;
+  const peers = new Set(['baseline', 'oidc-provider']);
+  const servers = pinned.servers.map((s) => ({ ...s, peer: peers.has(s.name) }));
   return [
     {
       file: 'pinned-ratios.svg',
@@ -72,12 +74,12 @@ export function pinnedCharts(pinned, targets) {
     {
       file: 'pinned-rps.svg',
       alt: 'req/s per core of every server, pinned',
-      svg: serverChart({ title: 'Pinned: req/s per core (median of the rounds)', servers: servers.map((s) => ({ name: s.name, value: s.rps })), axis: 'req/s per core' }),
+      svg: serverChart({ title: 'Pinned: req/s per core (median of the rounds)', servers: servers.map((s) => ({ name: s.name, value: s.rps, peer: s.peer })), axis: 'req/s per core' }),
     },
     {
       file: 'pinned-p99.svg',
       alt: 'p99 latency of every server, pinned',
-      svg: serverChart({ title: 'Pinned: p99 latency, 32 connections (median of the rounds)', servers: servers.map((s) => ({ name: s.name, value: s.p99 })), axis: 'p99 (ms)' }),
+      svg: serverChart({ title: 'Pinned: p99 latency, 32 connections (median of the rounds)', servers: servers.map((s) => ({ name: s.name, value: s.p99, peer: s.peer })), axis: 'p99 (ms)' }),
     },
   ];
 }

@@ -88,17 +88,19 @@ describe('bench charts', () => {
     expect(labels.filter((t) => /^\d+(\.\d+)?$/.test(t)).length).toBeGreaterThanOrEqual(3);
   });
 
-  it('server chart: one bar per server, named, on a value axis with its name', () => {
+  it('server chart: one bar per server (peers grey), named, on a value axis with its name', () => {
     const servers = [
-      { name: 'baseline', value: 4000 },
-      { name: 'oidc-provider', value: 1000 },
+      { name: 'baseline', value: 4000, peer: true },
+      { name: 'oidc-provider', value: 1000, peer: true },
       { name: 'koa-demo', value: 5000 },
       { name: 'nest-demo', value: 2000 },
     ];
     const svg = parseXml(serverChart({ title: 'req/s', servers, axis: 'req/s per core' }));
-    const drawn = bars(svg, COLORS.server);
-    expect(drawn).toHaveLength(servers.length);
-    expect(height(drawn[2]!) / height(drawn[1]!)).toBeCloseTo(5, 1);
+    const demosDrawn = bars(svg, COLORS.server);
+    const peersDrawn = bars(svg, COLORS.peer);
+    expect([peersDrawn.length, demosDrawn.length]).toEqual([2, 2]);
+    expect(height(demosDrawn[0]!) / height(peersDrawn[1]!)).toBeCloseTo(5, 1);
+    expect(height(peersDrawn[0]!) / height(demosDrawn[1]!)).toBeCloseTo(2, 1);
     expect(texts(svg)).toEqual(expect.arrayContaining([...servers.map((s) => s.name), 'req/s per core']));
   });
 
@@ -123,8 +125,8 @@ describe('bench charts', () => {
     expect(bars(ratios, COLORS.baseline)).toHaveLength(1);
     expect(texts(ratios)).not.toContain('broken-demo');
     const p99 = parseXml(charts[2]!.svg);
-    expect(bars(p99, COLORS.server).map(height)).toEqual(expect.arrayContaining([expect.any(Number)]));
-    expect(bars(p99, COLORS.server)).toHaveLength(3);
+    expect([bars(p99, COLORS.peer).length, bars(p99, COLORS.server).length]).toEqual([2, 1]);
+    expect(bars(p99, COLORS.peer).map(height)[1]! / bars(p99, COLORS.server).map(height)[0]!).toBeCloseTo(4, 1);
     expect(pinnedCharts(undefined, { baseline: 1.2, oidcProvider: 1.5 })).toEqual([]);
   });
 });
