@@ -92,7 +92,8 @@ async function dryRun(server: AuthorizationServer, request: ExplainRequest): Pro
  * A dry run (`POST`, an `application/x-www-form-urlencoded` form with `assertion`, `use` — client, grant,
  * platform or id-jag —, optional `client_id` and `scope`) runs `server.traceAssertion`: the token
  * endpoint's form limit (`maxBodyLength`, 413) and assertion limit (rule R8), every rule of ASSERTION_RULES
- * with its status, claim, source and fix; no event, no `jti` remembered, no token, nothing logged. Each
+ * with its status, claim, source and fix; no assertion event (a key set fetched for it still reports
+ * `keys.fetched`), no `jti` remembered, no token, nothing logged. Each
  * client address and all of them together are rate-limited (token buckets, 429 with `Retry-After`).
  */
 export function createExplainHandler(server: AuthorizationServer, option: ExplainOption): ExplainHandler | undefined {
