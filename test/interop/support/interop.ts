@@ -1,35 +1,18 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
 import { runDemo, type RunningDemo } from '@rfc7523/demo-kit';
 import type { ConformanceTarget } from '../../conformance/targets.js';
+import { makeKey as makeTestKey, type TestKey } from '../../support/keys.js';
 import { freePort } from '../../support/ports.js';
 
 export { freePort };
 
-/** A key pair with its JWKs. */
-export interface InteropKey {
-  alg: string;
-  kid: string;
-  privateKey: CryptoKey;
-  publicKey: CryptoKey;
-  privateJwk: JWK;
-  publicJwk: JWK;
-}
+/** A key pair with its JWKs; the private JWK names its `alg`, as a key file does. */
+export type InteropKey = TestKey;
 
-export async function makeKey(alg: string, kid: string): Promise<InteropKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg === 'Ed25519' ? 'EdDSA' : alg, { extractable: true });
-  return {
-    alg,
-    kid,
-    privateKey,
-    publicKey,
-    privateJwk: { ...(await exportJWK(privateKey)), kid, alg },
-    publicJwk: { ...(await exportJWK(publicKey)), kid },
-  };
-}
+export const makeKey = (alg: string, kid: string): Promise<InteropKey> => makeTestKey(alg, kid, { jwkAlg: true });
 
 
 /** The trusted issuer and subject every interop file uses for jwt-bearer grants. */

@@ -1,4 +1,3 @@
-import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import type { FetchFunction } from '@rfc7523/client';
 
 /** A frozen clock in milliseconds; tests move it instead of sleeping. */
@@ -13,26 +12,7 @@ export class FakeClock {
   }
 }
 
-/** A key pair for tests, with its private and public JWKs. */
-export interface TestKey {
-  alg: string;
-  privateKey: CryptoKey;
-  publicKey: CryptoKey;
-  privateJwk: JWK;
-  publicJwk: JWK;
-}
-
-/** Generates an extractable key pair for `alg`. */
-export async function makeKey(alg: string, kid = `${alg.toLowerCase()}-1`): Promise<TestKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-  return {
-    alg,
-    privateKey,
-    publicKey,
-    privateJwk: { ...(await exportJWK(privateKey)), kid },
-    publicJwk: { ...(await exportJWK(publicKey)), kid },
-  };
-}
+export { makeKey, type TestKey } from '../../../../test/support/keys.js';
 
 /** The JSON header and claims of a compact JWS, not verified. */
 export function decode(jwt: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {
