@@ -26,6 +26,7 @@ import { section as enumeration } from './scenarios/enumeration-timing.mjs';
 import { section as firstRequest } from './scenarios/first-request.mjs';
 import { section as http } from './scenarios/http.mjs';
 import { section as pinned } from './scenarios/pinned.mjs';
+import { section as profiles } from './scenarios/profiles.mjs';
 import { section as redis } from './scenarios/redis-latency.mjs';
 import { section as redisScale } from './scenarios/redis-scale.mjs';
 import { section as replayMemory } from './scenarios/replay-memory.mjs';
@@ -33,7 +34,7 @@ import { section as scale } from './scenarios/scale.mjs';
 import { checkTargets, showMeasured, TARGETS } from './targets.mjs';
 
 /** Every section in the order it runs. */
-const ALL = [engine, firstRequest, cryptoCosts, replayMemory, redis, pinned, http, scale, enumeration, redisScale, dpop, conditions];
+const ALL = [engine, firstRequest, cryptoCosts, replayMemory, redis, pinned, profiles, http, scale, enumeration, redisScale, dpop, conditions];
 const DEFAULT = ALL.filter((s) => !s.optional).map((s) => s.name);
 
 const quick = process.argv.includes('--quick');
@@ -46,8 +47,8 @@ for (const name of only) {
 }
 const allDefault = DEFAULT.every((name) => only.includes(name));
 const full = !quick && allDefault;
-// Fail before an hour of other sections, not after: the pinned section needs taskset and 2 cores.
-if (only.includes('pinned')) requireTaskset();
+// Fail before the other sections, not after: the pinned and profiles sections need taskset and 2 cores.
+if (only.includes('pinned') || only.includes('profiles')) requireTaskset();
 const sections = ALL.filter((s) => only.includes(s.name));
 
 const log = (line) => console.error(line);

@@ -25,6 +25,7 @@ export function latestMarkdown({ results, tables, charts, command }) {
       : '- Pinned: not run.',
     '- Engine: one call at a time and 64 in flight, floor (node:crypto verify of the signing input), jose.jwtVerify and the engine in interleaved rounds; the ratio to the floor is the median of the round-by-round ratios.',
     '- First request of a client: the engine in-process, a warm request, a new client\'s first request and a key import (createPublicKey) back to back per round, medians.',
+    '- Where time goes: the Express and Nest demos profiled pinned with `--cpu-prof`; the main thread\'s microseconds per request by area (thread-pool work is not sampled; the profiler\'s overhead lowers the rate).',
     '',
   ];
   if (results.targets.length > 0) {
