@@ -3,7 +3,7 @@
  * hand-built tokens for the shapes jose refuses to produce (`none`, HS256, malformed headers).
  */
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { importJWK, SignJWT, type CryptoKey, type JWK, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import {
   createAuthorizationServer,
   JWT_BEARER_CLIENT_ASSERTION_TYPE,
@@ -12,6 +12,7 @@ import {
   type AuthorizationServerOptions,
   type PlainRequest,
 } from '@rfc7523/core';
+import type { TestKey } from '../../../../test/support/keys.js';
 
 export const ISSUER = 'https://as.example.com';
 export const TOKEN_ENDPOINT = `${ISSUER}/token`;
@@ -36,22 +37,7 @@ export function frozenClock(start = T0): Clock {
   };
 }
 
-/** A key pair for one algorithm, with its public JWK (kid set, no alg member). */
-export interface TestKey {
-  alg: string;
-  kid: string;
-  privateKey: CryptoKey;
-  privateJwk: JWK;
-  publicJwk: JWK;
-}
-
-export async function makeKey(alg: string, kid: string = randomUUID(), options: { modulusLength?: number } = {}): Promise<TestKey> {
-  const genAlg = alg === 'Ed25519' ? 'EdDSA' : alg;
-  const { privateKey, publicKey } = await generateKeyPair(genAlg, { extractable: true, ...options });
-  const publicJwk = { ...(await exportJWK(publicKey)), kid };
-  const privateJwk = { ...(await exportJWK(privateKey)), kid };
-  return { alg, kid, privateKey, privateJwk, publicJwk };
-}
+export { makeKey, type TestKey } from '../../../../test/support/keys.js';
 
 /** The private key imported for `alg` (an RSA CryptoKey is bound to one hash and padding). */
 export async function signingKeyFor(key: TestKey, alg: string): Promise<CryptoKey> {
