@@ -6,9 +6,9 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair } from 'jose';
 import type { Rfc7523Event } from '@rfc7523/core';
 import { runDemo, type RunningDemo } from '@rfc7523/demo-kit';
+import { makeKey } from '../support/keys.js';
 import { targets } from './targets.js';
 import { Clock, clientAssertion, clientAuth, ISSUER, TOKEN_ENDPOINT, type Signer } from './support/fixture.js';
 import { expectOAuthError, postToken } from './support/http.js';
@@ -28,8 +28,7 @@ describe.each(targets)('A1 audience_policy on $name', (target) => {
 
   beforeAll(async () => {
     for (const [id] of POLICIES) {
-      const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-      signers[id] = { alg: 'ES256', kid: `${id}-1`, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid: `${id}-1` } };
+      signers[id] = await makeKey('ES256', `${id}-1`);
     }
     const config = { clients: POLICIES.map(([id, extra]) => ({ client_id: id, jwks: { keys: [signers[id]!.publicJwk] }, scope: 'read', ...extra })) };
     const dir = await mkdtemp(join(tmpdir(), 'rfc7523-a1-'));

@@ -9,14 +9,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { makeKey, type TestKey } from '../support/keys.js';
 import { exchangeIdentityAssertion } from '@rfc7523/client';
 import { JWT_BEARER_GRANT_TYPE, type Rfc7523Event } from '@rfc7523/core';
 import { runDemo, type RunningDemo } from '@rfc7523/demo-kit';
 import { startTestIdp, type IdJagFaults, type TestIdp } from '../support/idp/test-idp.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { targets, type ConformanceTarget } from './targets.js';
-import { Clock, clientAssertion, clientAuth, ISSUER, mint, TOKEN_ENDPOINT, type Signer } from './support/fixture.js';
+import { Clock, clientAssertion, clientAuth, ISSUER, mint, TOKEN_ENDPOINT } from './support/fixture.js';
 import { expectOAuthError, postToken } from './support/http.js';
 
 /** The MCP server's resource identifier (RFC 8707 §2, RFC 9728), and a second one the AS also serves. */
@@ -24,14 +25,9 @@ const MCP = 'https://mcp.conformance.test/mcp';
 const MCP_2 = 'https://tools.conformance.test/mcp';
 const PROFILE = 'urn:ietf:params:oauth:grant-profile:id-jag';
 
-interface Agent extends Signer {
-  privateJwk: JWK;
-}
+type Agent = TestKey;
 
-async function signer(kid: string): Promise<Agent> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  return { alg: 'ES256', kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid }, privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'ES256' } };
-}
+const signer = (kid: string): Promise<Agent> => makeKey('ES256', kid, { jwkAlg: true });
 
 /** An IdP, the agent's keys and a trust file trusting that IdP for ID-JAGs (jwks_uri over loopback http). */
 interface Setup {

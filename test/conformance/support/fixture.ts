@@ -2,28 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { SignJWT } from 'jose';
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE, JWT_BEARER_GRANT_TYPE } from '@rfc7523/core';
 import { runDemo, type RunningDemo } from '@rfc7523/demo-kit';
 import type { ConformanceTarget } from '../targets.js';
 import { startJwksServer, type JwksServer } from '../../support/jwks-server.js';
+import { makeKey, type TestKey } from '../../support/keys.js';
 
 /** The issuer identifier every conformance server uses. */
 export const ISSUER = 'https://as.conformance.test';
 /** Its token endpoint URL (ISSUER + /token, docs/demo-interface.md). */
 export const TOKEN_ENDPOINT = `${ISSUER}/token`;
 
-export interface Signer {
-  alg: string;
-  kid: string;
-  privateKey: CryptoKey;
-  publicJwk: JWK;
-}
+/** What the suite signs with: the part of the test kit's key pair minting needs. */
+export type Signer = Pick<TestKey, 'alg' | 'kid' | 'privateKey' | 'publicJwk'>;
 
-async function signer(alg: string, kid: string): Promise<Signer> {
-  const { privateKey, publicKey } = await generateKeyPair(alg === 'Ed25519' ? 'EdDSA' : alg, { extractable: true });
-  return { alg, kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid } };
-}
+const signer = (alg: string, kid: string): Promise<Signer> => makeKey(alg, kid);
 
 /** Keys, a trust configuration file and a JWKS server, made once per test file. */
 export interface Keys {
