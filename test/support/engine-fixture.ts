@@ -4,7 +4,8 @@
  * test/support/fixture.ts re-exports it and adds its framework's half.
  */
 import { randomUUID } from 'node:crypto';
-import { generateKeyPair, exportJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { SignJWT } from 'jose';
+import { makeKey as makeTestKey, type TestKey } from './keys.js';
 import {
   createAuthorizationServer,
   JWT_BEARER_CLIENT_ASSERTION_TYPE,
@@ -29,17 +30,10 @@ export class Clock {
   }
 }
 
-/** An ES256 key pair with its public JWK. */
-export interface Key {
-  kid: string;
-  privateKey: CryptoKey;
-  publicJwk: JWK;
-}
+/** An ES256 key pair of the test kit. */
+export type Key = TestKey;
 
-export async function makeKey(kid: string): Promise<Key> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid } };
-}
+export const makeKey = (kid: string): Promise<Key> => makeTestKey('ES256', kid);
 
 /** Signs a JWT valid for 60 s at the clock's time, with a fresh `jti`. */
 export function mint(key: Key, clock: Clock, claims: Record<string, unknown>): Promise<string> {

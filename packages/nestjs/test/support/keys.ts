@@ -1,6 +1,7 @@
 /** Keys and assertions minted inside the tests with jose. */
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { SignJWT, type JWTPayload } from 'jose';
+import { makeKey, type TestKey } from '../../../../test/support/keys.js';
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE, JWT_BEARER_GRANT_TYPE, type AuthorizationServerOptions } from '@rfc7523/nestjs';
 
 /** The issuer identifier of every test server; client assertions carry it as `aud` (rfc7523bis §4). */
@@ -10,16 +11,10 @@ export const GRANT_ISSUER = 'https://ci.nest.test';
 /** The one subject it may assert. */
 export const GRANT_SUBJECT = 'repo:acme/api:ref:refs/heads/main';
 
-export interface Signer {
-  kid: string;
-  privateKey: CryptoKey;
-  publicJwk: JWK;
-}
+/** An ES256 key pair of the test kit. */
+export type Signer = TestKey;
 
-export async function makeSigner(kid: string): Promise<Signer> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid } };
-}
+export const makeSigner = (kid: string): Promise<Signer> => makeKey('ES256', kid);
 
 export interface TestKeys {
   client: Signer;
