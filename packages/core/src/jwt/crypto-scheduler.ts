@@ -26,7 +26,7 @@ export type ThreadPoolPolicy = () => boolean;
  * to other cores. Decided from event-loop utilisation (20 ms windows inline, 100 ms on the pool) with
  * hysteresis: enter above 75 %; leave below 50 % (the main thread idles waiting for the pool, so the
  * move did not help) and wait 5 s (doubling to 60 s) before trying again — unless the quiet window was
- * a pause between bursts of load. Measured effect in bench/RESULTS.md. Internal.
+ * a pause between bursts of load. `npm run bench` measures the effect (pinned and unpinned). Internal.
  */
 export function createThreadPoolPolicy(probe: LoadProbe = performance): ThreadPoolPolicy {
   let threadPool = false;

@@ -57,9 +57,9 @@ function verification(key: CryptoKey, alg: string): Verification | null {
 
 /**
  * Verifies a JWS signature (RFC 7515 §5.2) over `signingInput` with a key jose imported and selected.
- * Uses node:crypto directly: synchronously for one caller (measured at 2.5× the throughput of
- * jose.jwtVerify for RSA, 1.4–1.7× for ECDSA and Ed25519), on the thread pool when the server is busy
- * (see preferThreadPool; bench/RESULTS.md). False for a key that does not fit the algorithm, a signature of the wrong length
+ * Uses node:crypto directly (cheaper than jose.jwtVerify through WebCrypto; `npm run bench`, engine
+ * section): synchronously for one caller, on the thread pool when the server is busy (see
+ * preferThreadPool). False for a key that does not fit the algorithm, a signature of the wrong length
  * (RFC 8017 §8.2.2 step 1), or a malformed signature.
  */
 export async function verifySignature(alg: string, key: CryptoKey, signingInput: Uint8Array, signature: Uint8Array): Promise<boolean> {

@@ -12,7 +12,7 @@ export interface MemoryReplayStoreOptions {
  * atomic on Node's one thread. A live entry is never evicted; expired entries are swept when the map
  * has doubled since the last sweep, so the cost is amortised O(1) per call and memory follows the
  * number of live assertions. Each entry is held as a 128-bit SHA-256 digest of its key and an expiry
- * relative to the store's creation, about 70 bytes of heap (bench/RESULTS.md). For more than one
+ * relative to the store's creation (bytes per entry: `npm run bench`, replay-memory section). For more than one
  * instance use a shared store (`@rfc7523/redis`).
  */
 export class MemoryReplayStore implements ReplayStore {
