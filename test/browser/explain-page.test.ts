@@ -19,6 +19,18 @@ export const SCREENSHOTS = fileURLToPath(new URL('../../artifacts/screenshots/',
 
 let browser: Browser;
 
+/** WCAG 2 contrast ratio of two CSS colours as the browser computes them (`rgb(r, g, b)`; transparent is white). */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r, g, bl, alpha] = (css.match(/[\d.]+/g) ?? []).map(Number);
+    if (alpha === 0) return 1;
+    const linear = [r!, g!, bl!].map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * linear[0]! + 0.7152 * linear[1]! + 0.0722 * linear[2]!;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light! + 0.05) / (dark! + 0.05);
+}
+
 beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
   browser = await launchChromium();
@@ -120,6 +132,15 @@ describe.each(targets)('the explain page on $name, in headless Chromium', (targe
     // The red row is styled as a failure: its status cell's colour differs from a passed row's.
     const colour = (status: string) => page.locator(`#rules tr[data-status="${status}"] td.status`).first().evaluate((td) => td.ownerDocument.defaultView!.getComputedStyle(td).color);
     if (index > 0) expect(await colour('fail')).not.toBe(await colour('pass'));
+    // Every status cell and the verdict are readable: WCAG AA contrast (4.5:1) against their row's background.
+    const pairs = await page.locator('#rules tbody tr, #verdict').evaluateAll((nodes) =>
+      nodes.map((node) => {
+        const view = node.ownerDocument.defaultView!;
+        const text = node.tagName === 'TR' ? node.querySelector('td.status')! : node;
+        return [view.getComputedStyle(text).color, view.getComputedStyle(node).backgroundColor] as [string, string];
+      }),
+    );
+    for (const [fg, bg] of pairs) expect(contrast(fg, bg)).toBeGreaterThanOrEqual(4.5);
     if (name === 'token-endpoint-aud') {
       expect(fix).toContain(`set aud to "${ISSUER}" (the issuer identifier) as a single string, not the token endpoint URL`);
       await expect(page.locator('#facts li').allTextContents()).resolves.toContain(`aud "${TOKEN_ENDPOINT}": this server's token endpoint`);
