@@ -109,8 +109,8 @@ describe.each(targets)('the explain page on $name, in headless Chromium', (targe
     expect(table.filter((r) => r.status !== 'pass').map((r) => [r.step, r.status])).toEqual([['replay', 'not_checked']]);
     const facts = await page.locator('#facts li').allTextContents();
     // exp is a whole second, the server clock is not: whole seconds left, rounded down.
-    const left = Math.floor(ctx.clock.seconds + 60 - ctx.clock.ms / 1000);
-    expect(facts).toContain(`exp: expires in ${left} s (${new Date((ctx.clock.seconds + 60) * 1000).toISOString()})`);
+    const left = Math.floor(ctx.clock.seconds() + 60 - ctx.clock.ms / 1000);
+    expect(facts).toContain(`exp: expires in ${left} s (${new Date((ctx.clock.seconds() + 60) * 1000).toISOString()})`);
     expect(facts).toContain(`aud "${ISSUER}": this server's issuer identifier`);
     // Focus moved to the result for keyboard and screen-reader users.
     await expect(page.evaluate('document.activeElement?.id')).resolves.toBe('result-heading');
@@ -147,7 +147,7 @@ describe.each(targets)('the explain page on $name, in headless Chromium', (targe
     }
     if (name === 'expired') {
       expect(fix).toMatch(/^the assertion expired at .*mint a fresh one/);
-      await expect(page.locator('#facts li').allTextContents()).resolves.toContain(`exp: expired 5 min ago (${new Date((ctx.clock.seconds - 300) * 1000).toISOString()})`);
+      await expect(page.locator('#facts li').allTextContents()).resolves.toContain(`exp: expired 5 min ago (${new Date((ctx.clock.seconds() - 300) * 1000).toISOString()})`);
     }
     if (name === 'garbage') {
       expect(fix).toContain('compact serialization');

@@ -80,29 +80,29 @@ describe.each(targets)('client authentication with private_key_jwt on $name', (t
 
   it('J4 requires exp and refuses an expired assertion beyond the tolerance', async () => {
     expectOAuthError(await cc(await clientAssertion(t.keys.es, 'es-client', clock, { omit: ['exp'] })), 401, 'invalid_client');
-    const old = { claims: { iat: clock.seconds - 120, exp: clock.seconds - 31 } };
+    const old = { claims: { iat: clock.seconds() - 120, exp: clock.seconds() - 31 } };
     expectOAuthError(await cc(await clientAssertion(t.keys.es, 'es-client', clock, old)), 401, 'invalid_client');
-    const justExpired = { claims: { iat: clock.seconds - 60, exp: clock.seconds - 10 } };
+    const justExpired = { claims: { iat: clock.seconds() - 60, exp: clock.seconds() - 10 } };
     expect((await cc(await clientAssertion(t.keys.es, 'es-client', clock, justExpired))).status).toBe(200);
   });
 
   it('J4 J5 accept nbf and iat 8 s in the future, refuse them beyond the tolerance', async () => {
-    const soon = { claims: { iat: clock.seconds + 8, nbf: clock.seconds + 8, exp: clock.seconds + 60 } };
+    const soon = { claims: { iat: clock.seconds() + 8, nbf: clock.seconds() + 8, exp: clock.seconds() + 60 } };
     expect((await cc(await clientAssertion(t.keys.es, 'es-client', clock, soon))).status).toBe(200);
-    const nbf = { claims: { nbf: clock.seconds + 120, exp: clock.seconds + 180 } };
+    const nbf = { claims: { nbf: clock.seconds() + 120, exp: clock.seconds() + 180 } };
     expectOAuthError(await cc(await clientAssertion(t.keys.es, 'es-client', clock, nbf)), 401, 'invalid_client');
-    const iat = { claims: { iat: clock.seconds + 120, exp: clock.seconds + 180 } };
+    const iat = { claims: { iat: clock.seconds() + 120, exp: clock.seconds() + 180 } };
     expectOAuthError(await cc(await clientAssertion(t.keys.es, 'es-client', clock, iat)), 401, 'invalid_client');
   });
 
   it('J5 rejects exp, nbf or iat that are not numbers', async () => {
-    for (const claims of [{ exp: String(clock.seconds + 60) }, { iat: 'yesterday' }, { nbf: null }]) {
+    for (const claims of [{ exp: String(clock.seconds() + 60) }, { iat: 'yesterday' }, { nbf: null }]) {
       expectOAuthError(await cc(await clientAssertion(t.keys.es, 'es-client', clock, { claims })), 401, 'invalid_client');
     }
   });
 
   it('J6 refuses an assertion that lives longer than the maximum lifetime', async () => {
-    const long = { claims: { exp: clock.seconds + 3601 } };
+    const long = { claims: { exp: clock.seconds() + 3601 } };
     expectOAuthError(await cc(await clientAssertion(t.keys.es, 'es-client', clock, long)), 401, 'invalid_client');
   });
 
@@ -122,11 +122,11 @@ describe.each(targets)('client authentication with private_key_jwt on $name', (t
 
   it('J9 refuses none in any letter case and HS256 keyed with the public key', async () => {
     for (const alg of ['none', 'NONE', 'nOnE']) {
-      const token = `${b64({ alg })}.${b64({ iss: 'es-client', sub: 'es-client', aud: ISSUER, exp: clock.seconds + 60, jti: 'x' + alg })}.`;
+      const token = `${b64({ alg })}.${b64({ iss: 'es-client', sub: 'es-client', aud: ISSUER, exp: clock.seconds() + 60, jti: 'x' + alg })}.`;
       expectOAuthError(await cc(token), 401, 'invalid_client');
     }
     const { createHmac } = await import('node:crypto');
-    const input = `${b64({ alg: 'HS256', kid: 'rsa-1' })}.${b64({ iss: 'rsa-client', sub: 'rsa-client', aud: ISSUER, exp: clock.seconds + 60, jti: 'hs' })}`;
+    const input = `${b64({ alg: 'HS256', kid: 'rsa-1' })}.${b64({ iss: 'rsa-client', sub: 'rsa-client', aud: ISSUER, exp: clock.seconds() + 60, jti: 'hs' })}`;
     const sig = createHmac('sha256', JSON.stringify(t.keys.rsa.publicJwk)).update(input).digest('base64url');
     expectOAuthError(await cc(`${input}.${sig}`), 401, 'invalid_client');
   });
@@ -146,7 +146,7 @@ describe.each(targets)('client authentication with private_key_jwt on $name', (t
   });
 
   it('J11 refuses a crit header it does not understand', async () => {
-    const claims = { iss: 'es-client', sub: 'es-client', aud: ISSUER, exp: clock.seconds + 60, jti: 'crit-1' };
+    const claims = { iss: 'es-client', sub: 'es-client', aud: ISSUER, exp: clock.seconds() + 60, jti: 'crit-1' };
     const control = await signRawEs256(t.keys.es, { alg: 'ES256', kid: 'es-1' }, claims);
     expect((await cc(control)).status).toBe(200);
     const crit = await signRawEs256(t.keys.es, { alg: 'ES256', kid: 'es-1', crit: ['exp-ext'], 'exp-ext': 1 }, { ...claims, jti: 'crit-2' });
@@ -166,7 +166,7 @@ describe.each(targets)('client authentication with private_key_jwt on $name', (t
     expectOAuthError(await cc(JSON.stringify({ payload: 'x', signatures: [] })), 401, 'invalid_client');
     const good = await clientAssertion(t.keys.es, 'es-client', clock);
     expectOAuthError(await cc(good.replace('.', '.*')), 401, 'invalid_client');
-    const text = `{"iss":"es-client","sub":"es-client","aud":"${ISSUER}","exp":${clock.seconds + 60},"jti":"dup","sub":"rsa-client"}`;
+    const text = `{"iss":"es-client","sub":"es-client","aud":"${ISSUER}","exp":${clock.seconds() + 60},"jti":"dup","sub":"rsa-client"}`;
     const dup = await new CompactSign(new TextEncoder().encode(text)).setProtectedHeader({ alg: 'ES256', kid: 'es-1' }).sign(t.keys.es.privateKey);
     expectOAuthError(await cc(dup), 401, 'invalid_client');
   });

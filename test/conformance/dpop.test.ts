@@ -43,8 +43,8 @@ describe.each(targets)('DPoP (RFC 9449) on $name', (target) => {
     await keys?.close();
   });
 
-  const atToken = (parts: Partial<ProofParts> = {}): ProofParts => ({ htm: 'POST', htu: TOKEN_ENDPOINT, iat: clock.seconds, ...parts });
-  const atWhoami = (token: string, parts: Partial<ProofParts> = {}): ProofParts => ({ htm: 'GET', htu: WHOAMI, iat: clock.seconds, accessToken: token, ...parts });
+  const atToken = (parts: Partial<ProofParts> = {}): ProofParts => ({ htm: 'POST', htu: TOKEN_ENDPOINT, iat: clock.seconds(), ...parts });
+  const atWhoami = (token: string, parts: Partial<ProofParts> = {}): ProofParts => ({ htm: 'GET', htu: WHOAMI, iat: clock.seconds(), accessToken: token, ...parts });
 
   /** A client_credentials request for `es-client` (or the RSA-keyed `dpop-client`), with `proof` as its DPoP header. */
   async function tokenRequest(proof?: string, clientId: 'es-client' | 'dpop-client' = 'es-client') {
@@ -116,10 +116,10 @@ describe.each(targets)('DPoP (RFC 9449) on $name', (target) => {
   });
 
   it('refuses a stale or future iat at the token endpoint and at the resource', async () => {
-    expectOAuthError(await tokenRequest(await dpopProof(key, atToken({ iat: clock.seconds - 600 }))), 400, 'invalid_dpop_proof');
-    expectOAuthError(await tokenRequest(await dpopProof(key, atToken({ iat: clock.seconds + 600 }))), 400, 'invalid_dpop_proof');
+    expectOAuthError(await tokenRequest(await dpopProof(key, atToken({ iat: clock.seconds() - 600 }))), 400, 'invalid_dpop_proof');
+    expectOAuthError(await tokenRequest(await dpopProof(key, atToken({ iat: clock.seconds() + 600 }))), 400, 'invalid_dpop_proof');
     const token = await boundToken();
-    expectOAuthError(await whoami(`DPoP ${token}`, await dpopProof(key, atWhoami(token, { iat: clock.seconds - 600 }))), 401, 'invalid_dpop_proof');
+    expectOAuthError(await whoami(`DPoP ${token}`, await dpopProof(key, atWhoami(token, { iat: clock.seconds() - 600 }))), 401, 'invalid_dpop_proof');
   });
 
   it('refuses a replayed proof at the token endpoint and at the resource', async () => {

@@ -25,7 +25,7 @@ describe.each(targets)('the jwt-bearer authorization grant on $name', (target) =
   });
 
   it('P3 caps the access token lifetime at the grant assertion exp', async () => {
-    const res = await grant(await ciAssertion({ claims: { exp: clock.seconds + 45 } }));
+    const res = await grant(await ciAssertion({ claims: { exp: clock.seconds() + 45 } }));
     expect(res.status).toBe(200);
     expect(res.body.expires_in).toBe(45);
   });
@@ -51,7 +51,7 @@ describe.each(targets)('the jwt-bearer authorization grant on $name', (target) =
   });
 
   it('J6 applies the per-issuer maximum lifetime', async () => {
-    expectOAuthError(await grant(await ciAssertion({ claims: { exp: clock.seconds + 601 } })), 400, 'invalid_grant');
+    expectOAuthError(await grant(await ciAssertion({ claims: { exp: clock.seconds() + 601 } })), 400, 'invalid_grant');
   });
 
   it('J7 refuses a replayed grant; without jti, replay is keyed on the signature', async () => {

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { TestClock } from './clock.js';
 import { makeKey as makeTestKey, type TestKey } from './keys.js';
 import {
   createAuthorizationServer,
@@ -21,14 +22,9 @@ export const GRANT_ISSUER = 'https://ci.example.com';
 export const SUBJECT = 'repo:acme/api:ref:refs/heads/main';
 export const FORM = 'application/x-www-form-urlencoded';
 
-/** A clock the test moves by hand, milliseconds; starts at 2026-01-01T00:00:00Z. */
-export class Clock {
-  ms = Date.UTC(2026, 0, 1);
-  now = (): number => this.ms;
-  get seconds(): number {
-    return Math.floor(this.ms / 1000);
-  }
-}
+/** The test kit's clock (test/support/clock.ts), at 2026-01-01T00:00:00Z. */
+export const Clock = TestClock;
+export type Clock = TestClock;
 
 /** An ES256 key pair of the test kit. */
 export type Key = TestKey;
@@ -37,7 +33,7 @@ export const makeKey = (kid: string): Promise<Key> => makeTestKey('ES256', kid);
 
 /** Signs a JWT valid for 60 s at the clock's time, with a fresh `jti`. */
 export function mint(key: Key, clock: Clock, claims: Record<string, unknown>): Promise<string> {
-  return new SignJWT({ iat: clock.seconds, exp: clock.seconds + 60, jti: randomUUID(), ...claims })
+  return new SignJWT({ iat: clock.seconds(), exp: clock.seconds() + 60, jti: randomUUID(), ...claims })
     .setProtectedHeader({ alg: 'ES256', kid: key.kid })
     .sign(key.privateKey);
 }

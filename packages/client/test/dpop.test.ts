@@ -75,7 +75,7 @@ describe('createDpopProof (RFC 9449 §4.2)', () => {
     const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', currentDate: new Date(clock.ms) });
     expect(protectedHeader.alg).toBe('ES256');
     expect(protectedHeader.jwk).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String) });
-    expect(payload).toEqual({ jti: expect.any(String), htm: 'POST', htu: 'https://as.example.com/token', iat: clock.seconds });
+    expect(payload).toEqual({ jti: expect.any(String), htm: 'POST', htu: 'https://as.example.com/token', iat: clock.seconds() });
     expect(await calculateJwkThumbprint(protectedHeader.jwk!)).toBe(key.thumbprint);
   });
 

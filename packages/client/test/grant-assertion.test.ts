@@ -19,8 +19,8 @@ describe('createGrantAssertion', () => {
       iss: 'batch-signer',
       sub: 'report-job-7',
       aud: ISSUER,
-      iat: clock.seconds,
-      exp: clock.seconds + 60,
+      iat: clock.seconds(),
+      exp: clock.seconds() + 60,
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
   });
@@ -29,7 +29,7 @@ describe('createGrantAssertion', () => {
     const { claims } = decode(
       await createGrantAssertion({ ...base(), audience: [ISSUER, TOKEN_ENDPOINT], scope: ['b', 'a', 'b'], claims: { repository: 'acme/api' }, lifetime: 120 }),
     );
-    expect(claims).toMatchObject({ aud: [ISSUER, TOKEN_ENDPOINT], scope: 'a b', repository: 'acme/api', exp: clock.seconds + 120 });
+    expect(claims).toMatchObject({ aud: [ISSUER, TOKEN_ENDPOINT], scope: 'a b', repository: 'acme/api', exp: clock.seconds() + 120 });
   });
 
   it('verifies with plain jose jwtVerify', async () => {

@@ -101,7 +101,7 @@ describe('TokenClient: what it sends', () => {
     const assertion = server.tokenRequests[0]!.form.get('client_assertion')!;
     const { payload, protectedHeader } = await jwtVerify(assertion, key.publicKey, { currentDate: new Date(clock.ms) });
     expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'client-authentication+jwt', kid: 'worker-1' });
-    expect(payload).toMatchObject({ iss: 'worker', sub: 'worker', aud: ISSUER, iat: clock.seconds, exp: clock.seconds + 60 });
+    expect(payload).toMatchObject({ iss: 'worker', sub: 'worker', aud: ISSUER, iat: clock.seconds(), exp: clock.seconds() + 60 });
   });
 
   it('a fresh client assertion (new jti) for every request', async () => {

@@ -7,6 +7,7 @@ import { JWT_BEARER_CLIENT_ASSERTION_TYPE, JWT_BEARER_GRANT_TYPE } from '@rfc752
 import { runDemo, type RunningDemo } from '@rfc7523/demo-kit';
 import type { ConformanceTarget } from '../targets.js';
 import { startJwksServer, type JwksServer } from '../../support/jwks-server.js';
+import { TestClock } from '../../support/clock.js';
 import { makeKey, type TestKey } from '../../support/keys.js';
 
 /** The issuer identifier every conformance server uses. */
@@ -79,15 +80,10 @@ export async function makeKeys(): Promise<Keys> {
   return { es, rsa, ed, legacy, rotatingA, rotatingB, issuer, anyIssuer, jwks, configPath, close: () => jwks.close() };
 }
 
-/** A fake clock, in milliseconds, that the server reads; tests advance it instead of sleeping. */
-export class Clock {
-  ms = Date.now();
-  now = (): number => this.ms;
-  get seconds(): number {
-    return Math.floor(this.ms / 1000);
-  }
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
+/** The test kit's clock, started at the real time (the demos also read real clocks: JWKS caching, Redis). */
+export class Clock extends TestClock {
+  constructor() {
+    super(Date.now());
   }
 }
 
@@ -109,8 +105,8 @@ export interface MintOptions {
 /** Signs a JWT with `signer`; defaults: iat now, exp now + 60 s, fresh jti. */
 export async function mint(s: Signer, clock: Clock, base: Record<string, unknown>, options: MintOptions = {}): Promise<string> {
   const claims: Record<string, unknown> = {
-    iat: clock.seconds,
-    exp: clock.seconds + 60,
+    iat: clock.seconds(),
+    exp: clock.seconds() + 60,
     jti: randomUUID(),
     ...base,
     ...options.claims,

@@ -1,17 +1,13 @@
 import type { FetchFunction } from '@rfc7523/client';
 
-/** A frozen clock in milliseconds; tests move it instead of sleeping. */
-export class FakeClock {
-  ms = Date.UTC(2026, 0, 15, 12, 0, 0);
-  now = (): number => this.ms;
-  get seconds(): number {
-    return Math.floor(this.ms / 1000);
-  }
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
+/** The test kit's clock, at 2026-01-15T12:00:00Z. */
+export class FakeClock extends TestClock {
+  constructor() {
+    super(Date.UTC(2026, 0, 15, 12, 0, 0));
   }
 }
 
+import { TestClock } from '../../../../test/support/clock.js';
 export { makeKey, type TestKey } from '../../../../test/support/keys.js';
 
 /** The JSON header and claims of a compact JWS, not verified. */

@@ -12,30 +12,19 @@ import {
   type AuthorizationServerOptions,
   type PlainRequest,
 } from '@rfc7523/core';
+import { T0, TestClock } from '../../../../test/support/clock.js';
 import type { TestKey } from '../../../../test/support/keys.js';
 
 export const ISSUER = 'https://as.example.com';
 export const TOKEN_ENDPOINT = `${ISSUER}/token`;
 /** 2026-01-01T00:00:00Z, in milliseconds. */
-export const T0 = Date.UTC(2026, 0, 1);
+export { T0 };
 
-/** A clock the test moves by hand. `now()` is in milliseconds, `seconds()` in seconds. */
-export interface Clock {
-  now: () => number;
-  seconds: () => number;
-  advance: (seconds: number) => void;
-}
+/** The test kit's clock (test/support/clock.ts). */
+export type Clock = TestClock;
 
-export function frozenClock(start = T0): Clock {
-  let ms = start;
-  return {
-    now: () => ms,
-    seconds: () => Math.floor(ms / 1000),
-    advance: (seconds) => {
-      ms += seconds * 1000;
-    },
-  };
-}
+/** A test clock at `start` (default {@link T0}). */
+export const frozenClock = (start = T0): Clock => new TestClock(start);
 
 export { makeKey, type TestKey } from '../../../../test/support/keys.js';
 
