@@ -3,10 +3,9 @@
  * minted with jose, and an engine with one client and one trusted issuer. Each adapter's
  * test/support/fixture.ts re-exports it and adds its framework's half.
  */
-import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { TestClock } from './clock.js';
 import { makeKey as makeTestKey, type TestKey } from './keys.js';
+import { mintClientAssertion, mintGrantAssertion } from './mint.js';
 import {
   createAuthorizationServer,
   JWT_BEARER_CLIENT_ASSERTION_TYPE,
@@ -31,12 +30,6 @@ export type Key = TestKey;
 
 export const makeKey = (kid: string): Promise<Key> => makeTestKey('ES256', kid);
 
-/** Signs a JWT valid for 60 s at the clock's time, with a fresh `jti`. */
-export function mint(key: Key, clock: Clock, claims: Record<string, unknown>): Promise<string> {
-  return new SignJWT({ iat: clock.seconds(), exp: clock.seconds() + 60, jti: randomUUID(), ...claims })
-    .setProtectedHeader({ alg: 'ES256', kid: key.kid })
-    .sign(key.privateKey);
-}
 
 /** Everything a test needs: the engine, its clock and the keys it trusts. */
 export interface Fixture {
@@ -74,8 +67,8 @@ export async function makeFixture(): Promise<Fixture> {
     clock,
     client,
     grantIssuer,
-    clientAssertion: () => mint(client, clock, { iss: 'worker', sub: 'worker', aud: ISSUER }),
-    grantAssertion: () => mint(grantIssuer, clock, { iss: GRANT_ISSUER, sub: SUBJECT, aud: ISSUER }),
+    clientAssertion: () => mintClientAssertion(client, { clientId: 'worker', audience: ISSUER }, clock),
+    grantAssertion: () => mintGrantAssertion(grantIssuer, { issuer: GRANT_ISSUER, subject: SUBJECT, audience: ISSUER }, clock),
   };
 }
 

@@ -1,7 +1,6 @@
 /** Keys and assertions minted inside the tests with jose. */
-import { randomUUID } from 'node:crypto';
-import { SignJWT, type JWTPayload } from 'jose';
 import { makeKey, type TestKey } from '../../../../test/support/keys.js';
+import { mintClientAssertion, mintGrantAssertion } from '../../../../test/support/mint.js';
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE, JWT_BEARER_GRANT_TYPE, type AuthorizationServerOptions } from '@rfc7523/nestjs';
 
 /** The issuer identifier of every test server; client assertions carry it as `aud` (rfc7523bis §4). */
@@ -42,23 +41,14 @@ export function engineOptions(keys: TestKeys, extra: Partial<AuthorizationServer
   };
 }
 
-function sign(signer: Signer, claims: JWTPayload): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: signer.kid }).sign(signer.privateKey);
-}
-
-function lifetime(): JWTPayload {
-  const now = Math.floor(Date.now() / 1000);
-  return { aud: ISSUER, iat: now, exp: now + 60, jti: randomUUID() };
-}
-
 /** A client assertion of `worker` (RFC 7523 §3, private_key_jwt). */
-export function clientAssertion(keys: TestKeys, extra: JWTPayload = {}): Promise<string> {
-  return sign(keys.client, { iss: 'worker', sub: 'worker', ...lifetime(), ...extra });
+export function clientAssertion(keys: TestKeys, claims: { aud?: string } = {}): Promise<string> {
+  return mintClientAssertion(keys.client, { clientId: 'worker', audience: claims.aud ?? ISSUER });
 }
 
 /** A jwt-bearer grant assertion from the trusted issuer (RFC 7523 §2.1). */
-export function grantAssertion(keys: TestKeys, extra: JWTPayload = {}): Promise<string> {
-  return sign(keys.grantIssuer, { iss: GRANT_ISSUER, sub: GRANT_SUBJECT, ...lifetime(), ...extra });
+export function grantAssertion(keys: TestKeys, claims: { sub?: string } = {}): Promise<string> {
+  return mintGrantAssertion(keys.grantIssuer, { issuer: GRANT_ISSUER, subject: claims.sub ?? GRANT_SUBJECT, audience: ISSUER });
 }
 
 /** The form parameters of client authentication with `assertion`. */
