@@ -120,6 +120,12 @@ describe('J7 jti and replay', () => {
     expect(signatureReplayKey('i"', 'd')).not.toBe(signatureReplayKey('i', '"d'));
   });
 
+  it('J7 replay keys are stored data: their format is fixed, and a jti key never equals a signature key', () => {
+    // Instances of two releases share one Redis during a rolling deploy, so both must compute the same key.
+    expect(jtiReplayKey('ci', 'j-1')).toBe('j["ci","j-1"]');
+    expect(signatureReplayKey('ci', 'j-1')).toBe('s["ci","j-1"]');
+  });
+
   describe('J7 issuers allowed without jti: replay keyed on the signature', () => {
     it('J7 accepts an assertion without jti once, and refuses it again', async () => {
       const server = await serverWith();
