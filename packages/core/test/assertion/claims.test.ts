@@ -107,6 +107,22 @@ describe('J5 nbf and iat', () => {
     await expect(server.exchange(clientCredentials(client))).rejects.toMatchObject(invalidClient('iat_in_future'));
   });
 
+  it('J5 the tolerance is inclusive: nbf or iat exactly tolerance seconds ahead passes, one more is refused', async () => {
+    await expect(server.exchange(jwtBearer(await grant({ nbf: now() + 30 })))).resolves.toBeDefined();
+    await expect(server.exchange(jwtBearer(await grant({ iat: now() + 30 })))).resolves.toBeDefined();
+    await expect(strictServer.exchange(jwtBearer(await grant({ nbf: now(), iat: now() })))).resolves.toBeDefined();
+    await expect(strictServer.exchange(jwtBearer(await grant({ iat: now() + 1 })))).rejects.toMatchObject(invalidGrant('iat_in_future'));
+  });
+
+  it('J5 a refusal names the claim: not a NumericDate, in the future', async () => {
+    for (const name of ['exp', 'nbf', 'iat']) {
+      await expect(server.exchange(jwtBearer(await grant({ [name]: String(now()) })))).rejects.toMatchObject({ ...invalidGrant('invalid_claim'), claim: name });
+    }
+    await expect(server.exchange(jwtBearer(await grant({ nbf: now() + 31 })))).rejects.toMatchObject({ claim: 'nbf' });
+    await expect(server.exchange(jwtBearer(await grant({ iat: now() + 31 })))).rejects.toMatchObject({ claim: 'iat' });
+    await expect(server.exchange(jwtBearer(await grant({ iat: now() - 600, exp: now() - 300 })))).rejects.toMatchObject({ claim: 'exp' });
+  });
+
   it('J5 rejects nbf or iat that are not numbers', async () => {
     for (const extra of [{ nbf: 'yesterday' }, { iat: null }, { iat: String(now()) }, { nbf: {} }]) {
       await expect(server.exchange(jwtBearer(await grant(extra)))).rejects.toMatchObject(invalidGrant('invalid_claim'));

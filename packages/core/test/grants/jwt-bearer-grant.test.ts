@@ -108,6 +108,14 @@ describe('the jwt-bearer grant (RFC 7523 §2.1, §3.1)', () => {
       await expect(small.exchange(jwtBearer(await batch({ padding: 'x'.repeat(1024) })))).rejects.toMatchObject({ error: 'invalid_request', status: 400, reason: 'assertion_too_large' });
       await expect(small.exchange(jwtBearer(await batch()))).resolves.toBeDefined();
     });
+
+    it('R8 the limit is inclusive: an assertion of exactly maxAssertionLength characters passes, one more is refused', async () => {
+      const token = await batch({ padding: 'x'.repeat(1024) });
+      const limited = (maxAssertionLength: number) =>
+        makeServer({ now: clock.now, maxAssertionLength, trustedIssuers: [{ issuer: 'batch-signer', jwks: jwks(batchKey), allow_any_subject: true }] });
+      await expect((await limited(token.length)).exchange(jwtBearer(token))).resolves.toBeDefined();
+      await expect((await limited(token.length - 1)).exchange(jwtBearer(token))).rejects.toMatchObject({ error: 'invalid_request', status: 400, reason: 'assertion_too_large' });
+    });
   });
 
   describe('J1 trusted issuer', () => {
