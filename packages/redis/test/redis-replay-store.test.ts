@@ -114,3 +114,59 @@ describe('RedisReplayStore', () => {
     expect(store).toMatchObject({ keyPrefix: 'p:', commandTimeout: 250 });
   });
 });
+
+describe('RedisReplayStore with waitForReplicas (SET NX EXAT, then WAIT, in one pipeline)', () => {
+  it('J7 fails closed when fewer replicas than waitForReplicas acknowledge: a standalone Redis has none', async () => {
+    const store = new RedisReplayStore({ client, waitForReplicas: 1, waitTimeout: 50 });
+    const key = fresh();
+    const err = await store.remember(key, nowSeconds() + 60).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReplayStoreUnavailableError);
+    expect((err as Error).message).toBe('the replay store is unavailable: 0 of 1 replicas acknowledged the entry within 50 ms (waitForReplicas)');
+    // The SET itself went through: the assertion is used up, whatever the replicas said.
+    await expect(new RedisReplayStore({ client }).remember(key, nowSeconds() + 60)).resolves.toBe(false);
+  });
+
+  /** A client whose pipeline answers `exec` with `results`, recording the commands it was given. */
+  function scripted(results: unknown) {
+    const calls: unknown[][] = [];
+    const pipeline = {
+      set: (...args: unknown[]) => (calls.push(['set', ...args]), pipeline),
+      wait: (...args: unknown[]) => (calls.push(['wait', ...args]), pipeline),
+      exec: async () => results,
+    };
+    const fake = { options: { enableOfflineQueue: false }, set: async () => 'OK', pipeline: () => pipeline };
+    return { calls, store: new RedisReplayStore({ client: fake as unknown as Redis, keyPrefix: 'p:', waitForReplicas: 2, waitTimeout: 300, now: () => 1_000_000 }) };
+  }
+  const failure = (results: unknown) => scripted(results).store.remember('k', 2000).catch((e: unknown) => e);
+
+  it('J7 sends SET <prefix><key> 1 EXAT <at> NX then WAIT <replicas> <timeout>, and is new once enough replicas acknowledge', async () => {
+    const { calls, store } = scripted([[null, 'OK'], [null, 2]]);
+    await expect(store.remember('k', 1999.5)).resolves.toBe(true);
+    expect(calls).toEqual([
+      ['set', 'p:k', '1', 'EXAT', 2000, 'NX'],
+      ['wait', 2, 300],
+    ]);
+    await expect(scripted([[null, null], [null, 2]]).store.remember('k', 2000)).resolves.toBe(false);
+  });
+
+  it('J7 refuses an acknowledgement short of waitForReplicas, or one that is not a count', async () => {
+    for (const acknowledged of [1, '2', null]) {
+      const err = await failure([[null, 'OK'], [null, acknowledged]]);
+      expect(err).toBeInstanceOf(ReplayStoreUnavailableError);
+      expect((err as Error).message).toBe(`the replay store is unavailable: ${String(acknowledged)} of 2 replicas acknowledged the entry within 300 ms (waitForReplicas)`);
+    }
+  });
+
+  it('fails closed on a discarded pipeline, an error of either command, or an unexpected SET reply', async () => {
+    for (const results of [null, [[null, 'OK']]]) {
+      expect(((await failure(results)) as Error).message).toBe('the replay store is unavailable: the pipeline was discarded');
+    }
+    const setError = (await failure([[new Error('READONLY'), null], [null, 2]])) as Error;
+    expect(setError).toBeInstanceOf(ReplayStoreUnavailableError);
+    expect(setError.message).toBe('the replay store is unavailable: READONLY');
+    const waitError = (await failure([[null, 'OK'], [new Error('NOREPLICAS'), null]])) as Error;
+    expect(waitError.message).toBe('the replay store is unavailable: NOREPLICAS');
+    const reply = (await failure([[null, 'QUEUED'], [null, 2]])) as Error;
+    expect(reply.message).toBe('the replay store is unavailable: unexpected reply to SET NX EXAT');
+  });
+});
