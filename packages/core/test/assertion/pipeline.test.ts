@@ -71,35 +71,37 @@ describe('traceAssertion, the dry run of the pipeline', () => {
 
 describe('the dry run and the live path refuse alike, with the reason and claim of the table', () => {
   const now = () => clock.seconds();
-  const cases: [string, 'client_authentication' | 'authorization_grant', string, () => Promise<string>][] = [
-    ['a crit header', 'client_authentication', 'crit', async () => rawToken({ alg: 'ES256', kid: 'w1', crit: ['x'] }, clientClaims(clock, 'worker'))],
-    ['typ at+jwt', 'client_authentication', 'typ', () => sign(worker, clientClaims(clock, 'worker'), { typ: 'at+jwt' })],
-    ['no sub', 'client_authentication', 'iss-sub', () => sign(worker, clientClaims(clock, 'worker', { sub: undefined }))],
-    ['an unknown client', 'client_authentication', 'registered', () => sign(worker, clientClaims(clock, 'nobody'))],
-    ['iss other than sub', 'client_authentication', 'iss-is-sub', () => sign(worker, clientClaims(clock, 'worker', { iss: 'other' }))],
-    ['an unpinned alg', 'client_authentication', 'alg', async () => sign(await makeKey('ES384', 'w1'), clientClaims(clock, 'worker'))],
-    ['the token endpoint as aud', 'client_authentication', 'aud', () => sign(worker, clientClaims(clock, 'worker', { aud: TOKEN_ENDPOINT }))],
-    ['nbf as a string', 'client_authentication', 'dates', () => sign(worker, clientClaims(clock, 'worker', { nbf: 'soon' as never }))],
-    ['no exp', 'client_authentication', 'exp', () => sign(worker, clientClaims(clock, 'worker', { exp: undefined }))],
-    ['nbf in the future', 'client_authentication', 'nbf', () => sign(worker, clientClaims(clock, 'worker', { nbf: now() + 600, exp: now() + 700 }))],
-    ['iat in the future', 'client_authentication', 'iat', () => sign(worker, clientClaims(clock, 'worker', { iat: now() + 600, exp: now() + 700 }))],
-    ['a two-hour lifetime', 'client_authentication', 'lifetime', () => sign(worker, clientClaims(clock, 'worker', { exp: now() + 7200 }))],
-    ['an empty jti', 'client_authentication', 'jti', () => sign(worker, clientClaims(clock, 'worker', { jti: '' }))],
-    ['an unknown kid', 'client_authentication', 'key', () => sign(worker, clientClaims(clock, 'worker'), { kid: 'other' })],
-    ['another key under the kid', 'client_authentication', 'signature', () => sign(stranger, clientClaims(clock, 'worker'))],
-    ['an untrusted issuer', 'authorization_grant', 'trusted', () => sign(ci, grantClaims(clock, 'evil', 'repo:a'))],
-    ['a subject not allowed', 'authorization_grant', 'subject', () => sign(ci, grantClaims(clock, 'ci', 'repo:b'))],
-    ['a client assertion type', 'authorization_grant', 'typ', () => sign(ci, grantClaims(clock, 'ci', 'repo:a'), { typ: 'client-authentication+jwt' })],
-    ['no aud', 'authorization_grant', 'aud', () => sign(ci, grantClaims(clock, 'ci', 'repo:a', { aud: undefined }))],
-    ['no jti', 'authorization_grant', 'jti', () => sign(ci, grantClaims(clock, 'ci', 'repo:a', { jti: undefined }))],
-    ['a subject that is a client_id', 'authorization_grant', 'subject-sanity', () => sign(ci, grantClaims(clock, 'any', 'worker'))],
+  /** Name, use, the step that refuses, the token, and the refusal's detail (what the log says). */
+  const cases: [string, 'client_authentication' | 'authorization_grant', string, () => Promise<string>, string][] = [
+    ['a crit header', 'client_authentication', 'crit', async () => rawToken({ alg: 'ES256', kid: 'w1', crit: ['x'] }, clientClaims(clock, 'worker')), 'the header uses an extension (crit or b64) we do not understand'],
+    ['typ at+jwt', 'client_authentication', 'typ', () => sign(worker, clientClaims(clock, 'worker'), { typ: 'at+jwt' }), 'typ "at+jwt" is not accepted here'],
+    ['no sub', 'client_authentication', 'iss-sub', () => sign(worker, clientClaims(clock, 'worker', { sub: undefined })), 'iss and sub are required strings'],
+    ['an unknown client', 'client_authentication', 'registered', () => sign(worker, clientClaims(clock, 'nobody')), 'sub names no registered client'],
+    ['iss other than sub', 'client_authentication', 'iss-is-sub', () => sign(worker, clientClaims(clock, 'worker', { iss: 'other' })), 'iss must equal sub and the client_id'],
+    ['an unpinned alg', 'client_authentication', 'alg', async () => sign(await makeKey('ES384', 'w1'), clientClaims(clock, 'worker')), 'alg "ES384" is not accepted'],
+    ['the token endpoint as aud', 'client_authentication', 'aud', () => sign(worker, clientClaims(clock, 'worker', { aud: TOKEN_ENDPOINT })), 'aud must be the issuer identifier of this server as its only value'],
+    ['nbf as a string', 'client_authentication', 'dates', () => sign(worker, clientClaims(clock, 'worker', { nbf: 'soon' as never })), 'nbf must be a NumericDate'],
+    ['no exp', 'client_authentication', 'exp', () => sign(worker, clientClaims(clock, 'worker', { exp: undefined })), 'exp is required'],
+    ['nbf in the future', 'client_authentication', 'nbf', () => sign(worker, clientClaims(clock, 'worker', { nbf: now() + 600, exp: now() + 700 })), 'nbf is in the future'],
+    ['iat in the future', 'client_authentication', 'iat', () => sign(worker, clientClaims(clock, 'worker', { iat: now() + 600, exp: now() + 700 })), 'iat is in the future'],
+    ['a two-hour lifetime', 'client_authentication', 'lifetime', () => sign(worker, clientClaims(clock, 'worker', { exp: now() + 7200 })), 'the assertion lives longer than 3600 seconds'],
+    ['an empty jti', 'client_authentication', 'jti', () => sign(worker, clientClaims(clock, 'worker', { jti: '' })), 'jti must be a non-empty string'],
+    ['an unknown kid', 'client_authentication', 'key', () => sign(worker, clientClaims(clock, 'worker'), { kid: 'other' }), 'no registered key matches the header'],
+    ['another key under the kid', 'client_authentication', 'signature', () => sign(stranger, clientClaims(clock, 'worker')), 'the signature does not verify'],
+    ['an untrusted issuer', 'authorization_grant', 'trusted', () => sign(ci, grantClaims(clock, 'evil', 'repo:a')), 'iss is not a trusted issuer'],
+    ['a subject not allowed', 'authorization_grant', 'subject', () => sign(ci, grantClaims(clock, 'ci', 'repo:b')), 'the issuer may not assert this subject'],
+    ['a client assertion type', 'authorization_grant', 'typ', () => sign(ci, grantClaims(clock, 'ci', 'repo:a'), { typ: 'client-authentication+jwt' }), 'typ "client-authentication+jwt" is not accepted here'],
+    ['no aud', 'authorization_grant', 'aud', () => sign(ci, grantClaims(clock, 'ci', 'repo:a', { aud: undefined })), 'aud is required'],
+    ['no jti', 'authorization_grant', 'jti', () => sign(ci, grantClaims(clock, 'ci', 'repo:a', { jti: undefined })), 'jti is required'],
+    ['a subject that is a client_id', 'authorization_grant', 'subject-sanity', () => sign(ci, grantClaims(clock, 'any', 'worker')), 'sub equals a registered client_id'],
   ];
 
-  it.each(cases)('%s (%s) fails at step %s', async (_name, use, stepId, make) => {
+  it.each(cases)('%s (%s) fails at step %s', async (_name, use, stepId, make, detail) => {
     const token = await make();
     const trace = await server.traceAssertion(use, token);
     const step = failing(trace);
     expect(step.id).toBe(stepId);
+    expect(step.detail).toBe(detail);
     const entry = ASSERTION_RULES.find((r) => r.id === stepId)!;
     expect(entry.reasons).toContain(step.reason);
     if (step.claim !== undefined) expect(entry.claims).toContain(step.claim);
@@ -118,7 +120,35 @@ describe('the dry run and the live path refuse alike, with the reason and claim 
       claim: step.claim,
       detail: step.detail,
     });
-    expect(events).toContainEqual(expect.objectContaining({ type: 'assertion.rejected', reason: step.reason }));
+    // The event names the claim and, once iss has been read (step iss-sub), the issuer.
+    const issuer = ['size', 'compact', 'crit', 'typ', 'iss-sub'].includes(stepId) ? {} : { issuer: trace.claims!.iss };
+    expect(events).toEqual([
+      { type: 'assertion.rejected', use, error: error.error, reason: step.reason, detail, ...(step.claim === undefined ? {} : { claim: step.claim }), ...issuer },
+    ]);
+  });
+});
+
+describe('a refusal names the claim or header parameter at fault', () => {
+  const claimOf = async (token: string | Promise<string>) => failing(await server.traceAssertion('client_authentication', await token)).claim;
+
+  it('J1 J2 iss-sub: sub when only sub is missing or not a string, iss otherwise', async () => {
+    expect(await claimOf(sign(worker, clientClaims(clock, 'worker', { sub: undefined })))).toBe('sub');
+    expect(await claimOf(sign(worker, clientClaims(clock, 'worker', { sub: 7 as never })))).toBe('sub');
+    expect(await claimOf(sign(worker, clientClaims(clock, 'worker', { iss: undefined })))).toBe('iss');
+    expect(await claimOf(sign(worker, clientClaims(clock, 'worker', { iss: undefined, sub: undefined })))).toBe('iss');
+  });
+
+  it('J11 crit or b64, whichever the header uses', async () => {
+    expect(await claimOf(rawToken({ alg: 'ES256', kid: 'w1', crit: ['exp'] }, clientClaims(clock, 'worker')))).toBe('crit');
+    expect(await claimOf(rawToken({ alg: 'ES256', kid: 'w1', b64: false }, clientClaims(clock, 'worker')))).toBe('b64');
+  });
+
+  it('J7 a replayed assertion names jti when it has one, and the replay.detected event carries issuer and jti', async () => {
+    const token = await sign(worker, clientClaims(clock, 'worker', { jti: 'once-only' }));
+    await server.exchange(clientCredentials(token));
+    events.length = 0;
+    await expect(server.exchange(clientCredentials(token))).rejects.toMatchObject({ reason: 'jti_replayed', claim: 'jti' });
+    expect(events).toContainEqual({ type: 'replay.detected', use: 'client_authentication', issuer: 'worker', jti: 'once-only' });
   });
 });
 
