@@ -59,7 +59,7 @@ describe('RedisReplayStore', () => {
     const store = new RedisReplayStore({ client });
     const key = fresh();
     await store.remember(key, nowSeconds() + 60);
-    expect(await admin.exists(`rfc7523:replay:${key}`)).toBe(1);
+    expect(await admin.get(`rfc7523:replay:${key}`)).toBe('1');
   });
 
   it('J7 the key prefix isolates two stores sharing one Redis', async () => {
@@ -134,8 +134,10 @@ describe('RedisReplayStore with waitForReplicas (SET NX EXAT, then WAIT, in one 
       wait: (...args: unknown[]) => (calls.push(['wait', ...args]), pipeline),
       exec: async () => results,
     };
-    const fake = { options: { enableOfflineQueue: false }, set: async () => 'OK', pipeline: () => pipeline };
-    return { calls, store: new RedisReplayStore({ client: fake as unknown as Redis, keyPrefix: 'p:', waitForReplicas: 2, waitTimeout: 300, now: () => 1_000_000 }) };
+    const fake = { options: { enableOfflineQueue: false }, set: async (...args: unknown[]) => (calls.push(['SET', ...args]), 'OK'), pipeline: () => pipeline };
+    const client = fake as unknown as Redis;
+    const options = { client, keyPrefix: 'p:', now: () => 1_000_000 };
+    return { calls, store: new RedisReplayStore({ ...options, waitForReplicas: 2, waitTimeout: 300 }), plain: new RedisReplayStore(options) };
   }
   const failure = (results: unknown) => scripted(results).store.remember('k', 2000).catch((e: unknown) => e);
 
@@ -147,6 +149,12 @@ describe('RedisReplayStore with waitForReplicas (SET NX EXAT, then WAIT, in one 
       ['wait', 2, 300],
     ]);
     await expect(scripted([[null, null], [null, 2]]).store.remember('k', 2000)).resolves.toBe(false);
+  });
+
+  it('without waitForReplicas sends the one SET, no pipeline and no WAIT', async () => {
+    const { calls, plain } = scripted(null);
+    await expect(plain.remember('k', 2000)).resolves.toBe(true);
+    expect(calls).toEqual([['SET', 'p:k', '1', 'EXAT', 2000, 'NX']]);
   });
 
   it('J7 refuses an acknowledgement short of waitForReplicas, or one that is not a count', async () => {
