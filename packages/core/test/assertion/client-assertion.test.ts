@@ -123,6 +123,28 @@ describe('client authentication with a JWT assertion (private_key_jwt)', () => {
     });
   });
 
+  describe('the error_description a client reads for each request-shape refusal (R4, R6, P2)', () => {
+    it.each([
+      ['type without assertion', { client_assertion_type: JWT_BEARER_CLIENT_ASSERTION_TYPE }, {}, 400, 'client_assertion_type without client_assertion'],
+      ['assertion without type', { client_assertion: 'x.y.z' }, {}, 400, 'client_assertion without client_assertion_type'],
+      ['another assertion type', { client_assertion: 'x.y.z', client_assertion_type: 'urn:other' }, {}, 401, 'the client_assertion_type is not supported'],
+      ['assertion and secret', { client_assertion: 'x.y.z', client_assertion_type: JWT_BEARER_CLIENT_ASSERTION_TYPE, client_secret: 's' }, {}, 400, 'use exactly one client authentication method'],
+      ['a secret alone', { client_id: 'worker', client_secret: 's' }, {}, 401, 'only private_key_jwt client authentication is supported'],
+      ['an Authorization header alone', {}, { authorization: 'Basic d29ya2VyOnNlY3JldA==' }, 401, 'only private_key_jwt client authentication is supported'],
+    ])('%s', async (_name, params, headers, status, description) => {
+      const res = await server.handleTokenRequest(formRequest({ grant_type: 'client_credentials', ...params }, headers));
+      expect(res.status).toBe(status);
+      expect(res.body).toMatchObject({ error_description: description });
+    });
+
+    it('P2 challenges with Basic when the Authorization header starts with no scheme token', async () => {
+      for (const authorization of [' Bearer abc', '"quoted"']) {
+        const res = await server.handleTokenRequest(formRequest({ grant_type: 'client_credentials' }, { authorization }));
+        expect(res.headers['www-authenticate']).toBe(`Basic realm="${ISSUER}"`);
+      }
+    });
+  });
+
   describe('J1 J2 iss and sub', () => {
     it('J1 rejects an assertion whose iss differs from sub', async () => {
       const token = await assertion({ iss: 'legacy' });
