@@ -180,9 +180,13 @@ export class AuthorizationServer {
    * ASSERTION_RULES for the use, in order, passed, failed or not reached, and the refusal this server
    * would answer — without emitting events and without using the assertion up (the replay check is
    * `not_checked`). `clientId` is the `client_id` parameter a client assertion would come with (rule R5);
-   * `scope` the `scope` a grant would ask for (rule R10; a malformed one throws `invalid_scope`).
+   * `scope` the `scope` a grant would ask for (rule R10; a malformed one throws `invalid_scope`). A `use`
+   * other than the two throws `invalid_request` (400).
    */
-  traceAssertion(use: AssertionUse, assertion: string, options: { clientId?: string; scope?: string } = {}): Promise<AssertionTrace> {
+  async traceAssertion(use: AssertionUse, assertion: string, options: { clientId?: string; scope?: string } = {}): Promise<AssertionTrace> {
+    if (use !== 'client_authentication' && use !== 'authorization_grant') {
+      throw new InvalidRequestError('malformed_body', 'use must be client_authentication or authorization_grant');
+    }
     const { clientId, scope } = options;
     if (use === 'client_authentication') {
       return this.#pipeline.trace(use, assertion, this.#registry.clientFor, clientId === undefined ? {} : { clientId });

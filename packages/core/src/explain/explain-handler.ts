@@ -37,13 +37,16 @@ export interface ExplainHandler {
   handleNode(request: IncomingMessage, parsedBody: unknown, clientAddress: string | undefined): Promise<ExplainResponse>;
 }
 
-/** Which engine use each choice of the page's "Used as" means: a platform token and an ID-JAG are grants. */
-const USES: Readonly<Record<string, AssertionUse>> = Object.freeze({
-  client: 'client_authentication',
-  grant: 'authorization_grant',
-  platform: 'authorization_grant',
-  'id-jag': 'authorization_grant',
-});
+/**
+ * Which engine use each choice of the page's "Used as" means: a platform token and an ID-JAG are grants.
+ * A Map, so that a name such as `constructor` or `__proto__` is no choice at all.
+ */
+const USES: ReadonlyMap<string, AssertionUse> = new Map([
+  ['client', 'client_authentication'],
+  ['grant', 'authorization_grant'],
+  ['platform', 'authorization_grant'],
+  ['id-jag', 'authorization_grant'],
+]);
 
 const COMMON = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' } as const;
 const JSON_HEADERS = { ...COMMON, 'content-type': 'application/json; charset=utf-8', pragma: 'no-cache' } as const;
@@ -70,7 +73,7 @@ async function dryRun(server: AuthorizationServer, request: ExplainRequest): Pro
   const assertion = param(params, 'assertion');
   if (assertion === undefined) return refusal(400, 'invalid_request', 'paste an assertion (a compact JWT) to explain');
   const choice = param(params, 'use') ?? 'client';
-  const use = USES[choice];
+  const use = USES.get(choice);
   if (use === undefined) return refusal(400, 'invalid_request', 'use must be client, grant, platform or id-jag');
   const clientId = param(params, 'client_id');
   const scope = param(params, 'scope');
