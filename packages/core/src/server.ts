@@ -46,6 +46,8 @@ export class AuthorizationServer {
   readonly tokenEndpoint: string;
   /** Largest request body accepted, bytes (for adapters that read bodies). */
   readonly maxBodyLength: number;
+  /** Longest assertion accepted, characters (rule R8; default 16384). */
+  readonly maxAssertionLength: number;
   /** RFC 8414 metadata document. */
   readonly metadata: Readonly<AuthorizationServerMetadata>;
   /** Public keys that verify issued access tokens (RFC 7517 §5). */
@@ -66,6 +68,7 @@ export class AuthorizationServer {
     this.issuer = options.issuer;
     this.tokenEndpoint = options.tokenEndpoint;
     this.maxBodyLength = options.maxBodyLength;
+    this.maxAssertionLength = options.maxAssertionLength;
     this.#telemetry = new EngineTelemetry(safeSink(options.onEvent), options.maxBodyLength);
     this.#emit = this.#telemetry.sink;
     this.#tokens = tokens;

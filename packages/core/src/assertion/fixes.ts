@@ -31,6 +31,8 @@ export interface FixContext {
   readonly claims: Readonly<Record<string, unknown>>;
   /** The server's clock, milliseconds since the epoch. */
   readonly now: number;
+  /** The server's longest assertion, characters (rule R8, `maxAssertionLength`); default `DEFAULTS.maxAssertionLength`. */
+  readonly maxAssertionLength?: number;
   /** The trust configuration, for a local tool only; absent: fixes name "the server's trust configuration". */
   readonly configuration?: FixConfiguration;
 }
@@ -91,7 +93,7 @@ export function assertionFix(stepId: AssertionStepId, reason: ReasonCode | strin
   const who = isClient(ctx) ? `client ${quote(claims.sub)}` : `issuer ${quote(claims.iss)}`;
   switch (stepId) {
     case 'size':
-      return `keep the assertion under ${DEFAULTS.maxAssertionLength} bytes: drop bulky claims and never embed keys or certificates (jwk, x5c)`;
+      return `keep the assertion within ${ctx.maxAssertionLength ?? DEFAULTS.maxAssertionLength} characters (this server's limit): drop bulky claims and never embed keys or certificates (jwk, x5c)`;
     case 'compact':
       if (reason === 'jwe_not_supported') return 'send a signed JWT (JWS), not an encrypted one (JWE)';
       if (reason === 'duplicate_member') return 'name each header parameter and each claim only once';

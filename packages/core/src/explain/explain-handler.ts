@@ -82,7 +82,7 @@ async function dryRun(server: AuthorizationServer, request: ExplainRequest): Pro
     ...(clientId === undefined ? {} : { clientId }),
     ...(scope === undefined || use === 'client_authentication' ? {} : { scope }),
   });
-  const context = { use, issuer: server.issuer, tokenEndpoint: server.tokenEndpoint, header: trace.header ?? {}, claims: trace.claims ?? {}, now: trace.now };
+  const context = { use, issuer: server.issuer, tokenEndpoint: server.tokenEndpoint, maxAssertionLength: server.maxAssertionLength, header: trace.header ?? {}, claims: trace.claims ?? {}, now: trace.now };
   return json(200, explainReport(trace, context));
 }
 

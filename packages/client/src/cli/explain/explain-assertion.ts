@@ -115,6 +115,7 @@ export async function explainAssertion(input: ExplainInput): Promise<Explanation
     use: ASSERTION_USE[use],
     issuer: server.issuer,
     tokenEndpoint: server.tokenEndpoint,
+    maxAssertionLength: server.maxAssertionLength,
     configuration: { path: input.configPath, config: input.config },
     header: decoded?.header ?? {},
     claims: decoded?.claims ?? {},
