@@ -7,7 +7,7 @@ import type { PlainRequest } from '../request/plain-request.js';
 import type { AuthorizationServer } from '../server.js';
 import { resolveExplainOptions, type ExplainOption, type ResolvedExplainOptions } from './explain-options.js';
 import { EXPLAIN_PAGE, EXPLAIN_PAGE_CSP } from './explain-page.js';
-import { explainReport } from './explain-report.js';
+import { echoed, explainReport } from './explain-report.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /** A request to the explain path: the engine's PlainRequest plus the client's address for the rate limit. */
@@ -82,8 +82,10 @@ async function dryRun(server: AuthorizationServer, request: ExplainRequest): Pro
     ...(clientId === undefined ? {} : { clientId }),
     ...(scope === undefined || use === 'client_authentication' ? {} : { scope }),
   });
-  const context = { use, issuer: server.issuer, tokenEndpoint: server.tokenEndpoint, maxAssertionLength: server.maxAssertionLength, header: trace.header ?? {}, claims: trace.claims ?? {}, now: trace.now };
-  return json(200, explainReport(trace, context));
+  const context = { use, issuer: server.issuer, tokenEndpoint: server.tokenEndpoint, maxAssertionLength: server.maxAssertionLength, header: echoed(trace.header ?? {}), claims: echoed(trace.claims ?? {}), now: trace.now };
+  // Header and claims bounded in depth and size: what the report echoes and the fixes quote (never a 500).
+  const bounded = { ...trace, ...(trace.header === undefined ? {} : { header: context.header }), ...(trace.claims === undefined ? {} : { claims: context.claims }) };
+  return json(200, explainReport(bounded, context));
 }
 
 /**

@@ -62,6 +62,31 @@ const PRIVATE_DETAIL: ReadonlySet<AssertionStepId> = new Set(['claim-conditions'
 
 const RULES: ReadonlyMap<AssertionStepId, AssertionRule> = new Map(ASSERTION_RULES.map((r) => [r.id, r]));
 
+/** Deepest nesting of a header or claim value the report echoes (rule R8 bounds the token, not its depth). */
+export const ECHO_MAX_DEPTH = 16;
+/** Most values (objects, arrays and scalars together) the report echoes of a header or claims. */
+export const ECHO_MAX_VALUES = 5000;
+/** What stands for a value nested deeper than {@link ECHO_MAX_DEPTH}, or beyond {@link ECHO_MAX_VALUES}. */
+export const ECHO_ELIDED = '[not shown: nested too deep or too many values]';
+
+/**
+ * A copy of a decoded header or claims fit to echo and to quote in a fix: values deeper than
+ * {@link ECHO_MAX_DEPTH} levels, and any beyond the first {@link ECHO_MAX_VALUES}, are {@link ECHO_ELIDED},
+ * so that serialising it never overflows the stack (`[[[[…` five thousand deep). Own members only,
+ * `__proto__` kept as a plain member.
+ */
+export function echoed<T>(value: T): T {
+  let budget = ECHO_MAX_VALUES;
+  const copy = (v: unknown, depth: number): unknown => {
+    if (budget-- <= 0) return ECHO_ELIDED;
+    if (v === null || typeof v !== 'object') return v;
+    if (depth >= ECHO_MAX_DEPTH) return ECHO_ELIDED;
+    if (Array.isArray(v)) return v.map((item: unknown) => copy(item, depth + 1));
+    return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, copy(item, depth + 1)]));
+  };
+  return copy(value, 0) as T;
+}
+
 /** A duration in words: `42 s`, `3 min`, `5 h`, `2 d` (rounded down, seconds below two minutes). */
 export function duration(seconds: number): string {
   const s = Math.floor(Math.abs(seconds));
