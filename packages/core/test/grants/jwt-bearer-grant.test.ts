@@ -114,7 +114,13 @@ describe('the jwt-bearer grant (RFC 7523 §2.1, §3.1)', () => {
       const limited = (maxAssertionLength: number) =>
         makeServer({ now: clock.now, maxAssertionLength, trustedIssuers: [{ issuer: 'batch-signer', jwks: jwks(batchKey), allow_any_subject: true }] });
       await expect((await limited(token.length)).exchange(jwtBearer(token))).resolves.toBeDefined();
-      await expect((await limited(token.length - 1)).exchange(jwtBearer(token))).rejects.toMatchObject({ error: 'invalid_request', status: 400, reason: 'assertion_too_large' });
+      await expect((await limited(token.length - 1)).exchange(jwtBearer(token))).rejects.toMatchObject({
+        error: 'invalid_request',
+        status: 400,
+        reason: 'assertion_too_large',
+        description: 'the assertion is too large',
+        detail: `the assertion has ${token.length} characters, more than ${token.length - 1}`,
+      });
     });
   });
 
