@@ -1,4 +1,4 @@
-import { findDuplicateMember } from './duplicate-members.js';
+import { findDuplicateMember, flatMemberCount } from './duplicate-members.js';
 
 /** A compact JWS split and decoded once, before any signature check. Nothing in it is trusted yet. */
 export interface DecodedJwt {
@@ -41,7 +41,9 @@ function decodeObject(segment: string, what: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new JwtDecodeError('malformed_jwt', `${what} is not a JSON object`);
   }
-  const duplicate = findDuplicateMember(text);
+  // A flat object (the usual header and claims) whose key count matches its names repeats none; anything
+  // else is scanned name by name.
+  const duplicate = flatMemberCount(text) === Object.keys(value).length ? undefined : findDuplicateMember(text);
   if (duplicate !== undefined) {
     throw new JwtDecodeError('duplicate_member', `${what} repeats the member ${JSON.stringify(duplicate)}`);
   }

@@ -43,3 +43,44 @@ export function findDuplicateMember(text: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The number of member names of a JSON text holding one object whose members hold no object (strings,
+ * numbers, literals, arrays of those), or -1 for any other text. With `JSON.parse`'s result, it answers
+ * whether names repeat without collecting them (rule J13): `JSON.parse` keeps one own key per distinct
+ * name, so the object has fewer keys than the text has names exactly when a name repeats, escaped or not.
+ * Linear in the text's length. Precondition: `text` has been accepted by `JSON.parse`.
+ */
+export function flatMemberCount(text: string): number {
+  let names = 0;
+  let objects = 0;
+  let arrays = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 0x5c /* \ */) j++;
+        else if (d === 0x22) break;
+      }
+      if (expectKey) {
+        names++;
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === 0x7b /* { */) {
+      if (++objects > 1 || arrays > 0) return -1;
+      expectKey = true;
+    } else if (c === 0x5b /* [ */) {
+      if (objects === 0) return -1;
+      arrays++;
+    } else if (c === 0x5d /* ] */) {
+      arrays--;
+    } else if (c === 0x2c /* , */) {
+      expectKey = arrays === 0;
+    }
+  }
+  return objects === 1 ? names : -1;
+}
