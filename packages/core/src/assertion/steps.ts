@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { CryptoKey } from 'jose';
 import { ASSERTION_ALGORITHMS } from '../constants.js';
 import type { ReasonCode } from '../errors.js';
@@ -80,7 +81,7 @@ export class Attempt<R extends Registration = Registration> {
   now!: number;
   exp!: number;
   jti: string | undefined;
-  key!: CryptoKey;
+  key!: CryptoKey | KeyObject;
   scope: readonly string[] = [];
   /** Grant: the resources the access token is for (rule G4); empty for the server's default audience. */
   resource: readonly string[] = [];

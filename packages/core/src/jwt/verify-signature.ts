@@ -18,8 +18,8 @@ interface Verification {
 const EC_SIGNATURE_LENGTH: Readonly<Record<string, number>> = { prime256v1: 64, secp384r1: 96, secp521r1: 132 };
 
 /** The node:crypto verify input for a key and algorithm, or null when the key does not fit the algorithm. */
-function verification(key: CryptoKey, alg: string): Verification | null {
-  let keyObject = keyObjects.get(key);
+function verification(key: CryptoKey | KeyObject, alg: string): Verification | null {
+  let keyObject = key instanceof KeyObject ? key : keyObjects.get(key);
   if (keyObject === undefined) {
     keyObject = KeyObject.from(key as Parameters<typeof KeyObject.from>[0]);
     keyObjects.set(key, keyObject);
@@ -56,13 +56,14 @@ function verification(key: CryptoKey, alg: string): Verification | null {
 }
 
 /**
- * Verifies a JWS signature (RFC 7515 §5.2) over `signingInput` with a key jose imported and selected.
+ * Verifies a JWS signature (RFC 7515 §5.2) over `signingInput` with a selected key: a node:crypto `KeyObject`
+ * (local key sets) or a WebCrypto `CryptoKey` (converted once).
  * Uses node:crypto directly (cheaper than jose.jwtVerify through WebCrypto; `npm run bench`, engine
  * section): synchronously for one caller, on the thread pool when the server is busy (see
  * preferThreadPool). False for a key that does not fit the algorithm, a signature of the wrong length
  * (RFC 8017 §8.2.2 step 1), or a malformed signature.
  */
-export async function verifySignature(alg: string, key: CryptoKey, signingInput: Uint8Array, signature: Uint8Array): Promise<boolean> {
+export async function verifySignature(alg: string, key: CryptoKey | KeyObject, signingInput: Uint8Array, signature: Uint8Array): Promise<boolean> {
   const v = verification(key, alg);
   // A wrong length is refused before OpenSSL, which accepts an RSA-PSS signature with its leading zero
   // bytes stripped: a second spelling of one signature that would dodge the jti-less replay key.

@@ -1,4 +1,6 @@
-import { createLocalJWKSet, type CryptoKey, type JSONWebKeySet, type JWK, type JWSHeaderParameters } from 'jose';
+import type { KeyObject } from 'node:crypto';
+import type { CryptoKey, JSONWebKeySet, JWK, JWSHeaderParameters } from 'jose';
+import { createKeyResolver } from './local-key-set.js';
 import { discoveredJwksUri } from './discovery-document.js';
 import { publicJwkProblem } from './jwk-problem.js';
 import { readLimitedText } from './read-limited-body.js';
@@ -6,7 +8,7 @@ import type { EventSink } from '../events.js';
 import { traceKeyFetch, type KeyFetchReport, type KeyFetchResult } from '../telemetry/key-fetch.js';
 
 /** Resolves the verification key for a JWS header from one registration's keys only (RFC 8725 §3.10). */
-export type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey>;
+export type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey | KeyObject>;
 
 /** Timing of `jwks_uri` fetches (rule J10). All durations in milliseconds. */
 export interface RemoteKeySetOptions {
@@ -23,7 +25,7 @@ export interface RemoteKeySetOptions {
 /** Defaults of {@link RemoteKeySetOptions}: jose's own timings (rule J10), and a 512 KiB body cap. */
 export const REMOTE_KEY_SET_DEFAULTS = Object.freeze({ timeout: 5000, cooldown: 30_000, cacheMaxAge: 600_000, maxBytes: 512 * 1024 });
 
-type LocalSet = ReturnType<typeof createLocalJWKSet>;
+type LocalSet = ReturnType<typeof createKeyResolver>;
 
 /** A key-set download that failed for a known cause (telemetry's key-fetch result). */
 class KeyFetchProblem extends Error {
@@ -67,9 +69,9 @@ function eitherEd25519Name(jwk: JWK): JWK {
   return unlabelled;
 }
 
-/** Builds a key set from JWKs, dropping keys we never accept; imported keys are cached by jose. */
+/** Builds a key set from JWKs, dropping keys we never accept; each key is imported on its first use, once (local-key-set.ts). */
 export function localKeySet(keys: readonly unknown[]): LocalSet {
-  return createLocalJWKSet({ keys: (keys.filter((k) => publicJwkProblem(k) === undefined) as JWK[]).map(eitherEd25519Name) });
+  return createKeyResolver((keys.filter((k) => publicJwkProblem(k) === undefined) as JWK[]).map(eitherEd25519Name));
 }
 
 /**
