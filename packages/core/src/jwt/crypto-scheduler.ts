@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 /** Event-loop utilisation windows, milliseconds: short to notice load, longer to judge the thread pool. */
@@ -63,7 +64,17 @@ export function createThreadPoolPolicy(probe: LoadProbe = performance): ThreadPo
   };
 }
 
-let policy: ThreadPoolPolicy = createThreadPoolPolicy();
+/**
+ * The process-wide policy for a process that may run on `cpus` CPUs (default `os.availableParallelism()`,
+ * which follows the affinity mask, e.g. `taskset -c 0`): with one, the thread pool shares the main
+ * thread's CPU, so moving signature work there cannot add throughput, only hand-offs, and the work
+ * stays on the main thread; with more, {@link createThreadPoolPolicy} decides. Internal.
+ */
+export function processThreadPoolPolicy(cpus: number = availableParallelism(), probe: LoadProbe = performance): ThreadPoolPolicy {
+  return cpus > 1 ? createThreadPoolPolicy(probe) : () => false;
+}
+
+let policy: ThreadPoolPolicy = processThreadPoolPolicy();
 
 /** Whether signature work should run on the thread pool now (the process-wide policy). Internal. */
 export function preferThreadPool(): boolean {

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
-import { createThreadPoolPolicy, setThreadPoolPolicy, type LoadProbe } from '../../src/jwt/crypto-scheduler.js';
+import { createThreadPoolPolicy, processThreadPoolPolicy, setThreadPoolPolicy, type LoadProbe } from '../../src/jwt/crypto-scheduler.js';
 import { verifySignature } from '../../src/jwt/verify-signature.js';
 import { CompactSigner } from '../../src/jwt/compact-signer.js';
 
@@ -142,5 +142,25 @@ describe('signature work on either path gives the same answers', () => {
     } finally {
       restore();
     }
+  });
+});
+
+describe('process-wide thread-pool policy by available CPUs', () => {
+  it('never uses the thread pool on one CPU, however busy the event loop', () => {
+    const loop = new FakeLoop();
+    const policy = processThreadPoolPolicy(1, loop);
+    for (let i = 0; i < 10; i++) {
+      loop.pass(100, 1);
+      expect(policy()).toBe(false);
+    }
+  });
+
+  it('on two CPUs decides by event-loop utilisation, as createThreadPoolPolicy does', () => {
+    const loop = new FakeLoop();
+    const policy = processThreadPoolPolicy(2, loop);
+    loop.pass(20, 0.5);
+    expect(policy()).toBe(false);
+    loop.pass(20, 1);
+    expect(policy()).toBe(true);
   });
 });
