@@ -61,8 +61,8 @@ export class RedisReplayStore implements ReplayStore {
    */
   async remember(key: string, expiresAt: number): Promise<boolean> {
     if (typeof key !== 'string' || key.length === 0) throw new TypeError('key must be a non-empty string');
-    // Stryker disable next-line ConditionalExpression: Number.isFinite is false for every non-number, so the typeof test only narrows the type
-    if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) throw new TypeError('expiresAt must be a finite number of seconds');
+    // Number.isFinite is false for every non-number (it does not coerce): one test refuses a string too.
+    if (!Number.isFinite(expiresAt)) throw new TypeError('expiresAt must be a finite number of seconds');
     const earliest = Math.floor(this.#now() / 1000) + 1;
     const at = Math.max(Math.ceil(expiresAt), earliest);
     let reply: unknown;

@@ -106,6 +106,9 @@ describe('RedisReplayStore', () => {
     const store = new RedisReplayStore({ client });
     await expect(store.remember('', nowSeconds() + 60)).rejects.toThrow(new TypeError('key must be a non-empty string'));
     await expect(store.remember(fresh(), Number.NaN)).rejects.toThrow(new TypeError('expiresAt must be a finite number of seconds'));
+    // From JavaScript: a key that is not a string, an expiresAt that is a numeric string.
+    await expect(store.remember(7 as unknown as string, nowSeconds() + 60)).rejects.toThrow(new TypeError('key must be a non-empty string'));
+    await expect(store.remember(fresh(), String(nowSeconds() + 60) as unknown as number)).rejects.toThrow(new TypeError('expiresAt must be a finite number of seconds'));
   });
 
   it('is frozen, and exposes its key prefix and command timeout', () => {
