@@ -6,7 +6,9 @@ import {
   OAuthError,
   TemporarilyUnavailableError,
 } from '../errors.js';
+import { ASSERTION_ALGORITHMS } from '../constants.js';
 import type { AssertionUse } from '../events.js';
+import { verifySignature } from '../jwt/verify-signature.js';
 import { scopeNotAllowed } from '../scope.js';
 import type { Registration } from './registration.js';
 import { assertionRulesFor, type AssertionRule, type AssertionStepId } from './rules.js';
@@ -65,6 +67,13 @@ export interface AssertionTrace {
   readonly claims?: Readonly<Record<string, unknown>>;
   /** The server's clock when the dry run started, milliseconds since the epoch (the server's `now` option). */
   readonly now: number;
+  /**
+   * Whether the signature verifies with a key of the registration the token names (its `iss`, or `sub` for
+   * client authentication) that matches the header's `kid` and `alg`. A dry run checks this even when an
+   * earlier step failed (out of order, for the dry run only), so that a page served to anyone can show the
+   * configuration-dependent steps only to the holder of a registered key (docs/explain.md).
+   */
+  readonly signedByRegistration: boolean;
 }
 
 const DESCRIPTIONS: Readonly<Record<AssertionUse, string>> = {
@@ -76,6 +85,34 @@ const TOO_LARGE: Readonly<Record<AssertionUse, string>> = {
   client_authentication: 'the client assertion is too large',
   authorization_grant: 'the assertion is too large',
 };
+
+const SIGNING_ALGORITHMS: ReadonlySet<string> = new Set(ASSERTION_ALGORITHMS);
+
+/**
+ * A dry run's signature probe, out of the pipeline's order: the registration chosen from the token's
+ * `iss`/`sub` (none: false), the key of that registration its header names (`kid`, an asymmetric `alg`),
+ * and the signature checked with it. No event, no replay record; a key set may be fetched as the key step would.
+ */
+async function signedByRegistration(a: Attempt<Registration>): Promise<boolean> {
+  if (a.jwt === undefined || a.iss === undefined || a.sub === undefined) return false;
+  let registration: Registration | undefined;
+  try {
+    registration = a.registration ?? a.select(a.iss, a.sub);
+  } catch {
+    return false;
+  }
+  const expected = a.use === 'client_authentication' ? 'client' : 'issuer';
+  const named = a.use === 'client_authentication' ? a.sub : a.iss;
+  if (registration === undefined || registration.kind !== expected || registration.issuer !== named) return false;
+  const { alg } = a.jwt.header;
+  if (typeof alg !== 'string' || !SIGNING_ALGORITHMS.has(alg)) return false;
+  try {
+    const key = await registration.resolveKey(a.jwt.header as { alg: string });
+    return await verifySignature(alg, key, a.jwt.signingInput, a.jwt.signature);
+  } catch {
+    return false;
+  }
+}
 
 type Plan = readonly (readonly [AssertionRule, Step])[];
 
@@ -154,7 +191,8 @@ export class AssertionPipeline {
       }
     }
     const decoded = a.jwt === undefined ? {} : { header: a.jwt.header, claims: a.jwt.claims };
-    return { use, verdict: error === undefined ? 'pass' : 'fail', now, steps, ...(error === undefined ? {} : { error }), ...decoded };
+    const signed = steps.some((s) => s.id === 'signature' && s.result === 'pass') || (await signedByRegistration(a));
+    return { use, verdict: error === undefined ? 'pass' : 'fail', now, steps, ...(error === undefined ? {} : { error }), ...decoded, signedByRegistration: signed };
   }
 
   /** The error of a failed step, its reason and claim checked against the rule table; reported unless a dry run. */

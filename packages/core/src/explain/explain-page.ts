@@ -35,7 +35,7 @@ td.status { font-weight: 700; white-space: nowrap; }
 tr[data-status="pass"] td.status { color: var(--pass); }
 tr[data-status="fail"] td.status { color: var(--fail); }
 tr[data-status="fail"] { background: #fff0f2; }
-tr[data-status="not_reached"] td.status, tr[data-status="not_checked"] td.status { color: var(--skip); }
+tr[data-status="not_reached"] td.status, tr[data-status="not_checked"] td.status, tr[data-status="hidden"] td.status { color: var(--skip); }
 ul.facts { padding-left: 1.2rem; margin: .25rem 0; }
 [hidden] { display: none !important; }
 `;
@@ -46,7 +46,7 @@ const SCRIPT = `
   var form = document.getElementById('explain-form');
   var result = document.getElementById('result');
   var button = document.getElementById('explain-button');
-  var STATUS = { pass: 'pass', fail: 'fail', not_reached: 'not reached', not_checked: 'not checked' };
+  var STATUS = { pass: 'pass', fail: 'fail', not_reached: 'not reached', not_checked: 'not checked', hidden: 'hidden' };
   var NAMES = { issuer: "this server's issuer identifier", token_endpoint: "this server's token endpoint", other: 'not this server' };
   function el(tag, text, attrs) {
     var node = document.createElement(tag);
@@ -106,6 +106,9 @@ const SCRIPT = `
     });
     table.appendChild(body);
     result.appendChild(table);
+    if (report.steps.some(function (s) { return s.status === 'hidden'; })) {
+      result.appendChild(el('p', 'Checks marked hidden read this server\'s trust configuration: their results are shown only for an assertion signed by a key registered for the iss (grant) or sub (client) it names.', { 'class': 'note', id: 'hidden-note' }));
+    }
     h.focus();
   }
   form.addEventListener('submit', function (event) {
@@ -161,7 +164,7 @@ export const EXPLAIN_PAGE = `<!doctype html>
 <body>
 <main>
 <h1>Explain an assertion</h1>
-<p class="lead">A dry run of this server's checks (RFC 7523, RFC 7521): every rule in order, passed, failed or not reached, with the fix. The assertion goes to this server only; it is not logged, its jti is not remembered and no token is issued.</p>
+<p class="lead">A dry run of this server's checks (RFC 7523, RFC 7521): every rule in order, passed, failed or not reached, with the fix. The checks of the trust configuration (registration, subjects, audiences, algorithms, lifetime, keys) show their results only for an assertion signed by a registered key. The assertion goes to this server only; it is not logged, its jti is not remembered and no token is issued.</p>
 <form id="explain-form" novalidate>
 <div>
 <label for="assertion">Assertion (a compact JWT)</label>

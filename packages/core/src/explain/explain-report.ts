@@ -14,8 +14,12 @@ export interface ExplainStep {
   readonly check: string;
   /** Where the rule comes from, e.g. `RFC 7523 §3 item 3`. */
   readonly source: string;
-  /** `not_reached`: an earlier rule failed; `not_checked`: a dry run never makes it (replay). */
-  readonly status: 'pass' | 'fail' | 'not_reached' | 'not_checked';
+  /**
+   * `not_reached`: an earlier rule failed; `not_checked`: a dry run never makes it (replay); `hidden`: a
+   * check of the trust configuration whose result is shown only for an assertion signed by a registered
+   * key ({@link TRUST_STEPS}).
+   */
+  readonly status: 'pass' | 'fail' | 'not_reached' | 'not_checked' | 'hidden';
   /** The claim or header parameter concerned: the failing one, else those the rule reads (comma-separated). */
   readonly claim?: string;
   /** ReasonCode of a failure. */
@@ -57,10 +61,53 @@ export interface ExplainReport {
   readonly steps: readonly ExplainStep[];
 }
 
-/** Steps whose failure detail may quote the configuration (a claim condition, a key URL): not shown. */
-const PRIVATE_DETAIL: ReadonlySet<AssertionStepId> = new Set(['claim-conditions', 'key', 'replay']);
+/**
+ * Steps whose failure detail may quote the configuration (a claim condition or a CEL error, a key URL, the
+ * maximum lifetime): the detail is never shown, the fix (which does not quote it) is.
+ */
+const PRIVATE_DETAIL: ReadonlySet<AssertionStepId> = new Set(['claim-conditions', 'subject-sanity', 'lifetime', 'key', 'replay']);
 
 const RULES: ReadonlyMap<AssertionStepId, AssertionRule> = new Map(ASSERTION_RULES.map((r) => [r.id, r]));
+
+/**
+ * The steps whose verdict depends on the trust configuration, from the registration's lookup (`registered`,
+ * `trusted`) up to and including `key`, in the order of ASSERTION_RULES: which subjects an issuer may assert,
+ * its audiences, a client's algorithm, typ and audience policy, the lifetime and jti policy, whether a kid is
+ * registered. The steps between them (dates, client-id of an ID-JAG) are in the range too, so that no status
+ * tells where inside it an assertion failed. Shown only when the assertion is signed by a key of the
+ * registration it names (AssertionTrace `signedByRegistration`); `hidden` otherwise.
+ */
+export const TRUST_STEPS: ReadonlySet<AssertionStepId> = (() => {
+  const ids = ASSERTION_RULES.map((r) => r.id);
+  return new Set(ids.slice(ids.indexOf('registered'), ids.indexOf('key') + 1));
+})();
+
+/** The reason and fix of a refusal inside {@link TRUST_STEPS} for an assertion not signed by a registered key. */
+export const TRUST_HIDDEN = Object.freeze({
+  reason: 'trust_check_failed',
+  fix: "fails a check of this server's trust configuration; details are shown only for an assertion signed by a registered key",
+});
+
+/**
+ * The steps as a page served to anyone may show them: unchanged for an assertion signed by a key of its
+ * registration, or one that failed before the registration was looked up. Otherwise every step of
+ * {@link TRUST_STEPS} is `hidden` — passed or failed alike — and the refusal is reported at `signature`
+ * (the assertion is indeed not signed by a key registered for what it names) with {@link TRUST_HIDDEN}:
+ * neither a status nor the place of the failure tells which check of the configuration refused it.
+ */
+function concealed(steps: readonly ExplainStep[], trace: AssertionTrace): readonly ExplainStep[] {
+  if (trace.signedByRegistration) return steps;
+  const failed = steps.find((s) => s.status === 'fail');
+  if (failed === undefined || !(TRUST_STEPS.has(failed.id) || failed.id === 'signature')) return steps;
+  return steps.map((step): ExplainStep => {
+    const { id, rule, check, source } = step;
+    const claim = RULES.get(id)!.claims?.join(', ');
+    const base = { id, rule, check, source, ...(claim === undefined ? {} : { claim }) };
+    if (TRUST_STEPS.has(id)) return { ...base, status: 'hidden' };
+    if (id === 'signature') return { ...base, status: 'fail', ...TRUST_HIDDEN };
+    return step;
+  });
+}
 
 /** Deepest nesting of a header or claim value the report echoes (rule R8 bounds the token, not its depth). */
 export const ECHO_MAX_DEPTH = 16;
@@ -131,7 +178,7 @@ export function compareAudience(aud: unknown, issuer: string, tokenEndpoint: str
  * `rfc7523 explain` gives it, minus the trust file, so nothing of the configuration is quoted.
  */
 export function explainReport(trace: AssertionTrace, context: Omit<FixContext, 'configuration'>): ExplainReport {
-  const steps = trace.steps.map((step): ExplainStep => {
+  const all = trace.steps.map((step): ExplainStep => {
     const rule = RULES.get(step.id)!;
     const base = { id: step.id, rule: step.rule, check: step.check, source: rule.source };
     if (step.result !== 'fail') {
@@ -154,6 +201,7 @@ export function explainReport(trace: AssertionTrace, context: Omit<FixContext, '
       fix: rule.fix(reason, context),
     };
   });
+  const steps = concealed(all, trace);
   const { error } = trace;
   const audience = trace.claims === undefined ? undefined : compareAudience(trace.claims.aud, context.issuer, context.tokenEndpoint);
   return {

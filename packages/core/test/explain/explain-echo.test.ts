@@ -1,6 +1,6 @@
 import { createExplainHandler, type ExplainHandler, type ExplainReport } from '@rfc7523/core';
 import { ECHO_ELIDED, ECHO_MAX_DEPTH, echoed } from '../../src/explain/explain-report.js';
-import { b64u, clientClaims, frozenClock, ISSUER, jwks, makeKey, makeServer } from '../support/fixtures.js';
+import { b64u, frozenClock, ISSUER, jwks, makeKey, makeServer } from '../support/fixtures.js';
 
 const clock = frozenClock();
 let explain: ExplainHandler;
