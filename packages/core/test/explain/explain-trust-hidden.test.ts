@@ -82,7 +82,7 @@ describe('an assertion not signed by a registered key: the trust checks are hidd
     ]);
     for (const r of reports) expect(verdicts(r)).toEqual(verdicts(reports[0]!));
     expect(reports[0]).toMatchObject({ verdict: 'fail', error: { error: 'invalid_client', status: 401 } });
-    expect(JSON.stringify(reports)).not.toMatch(/120|key_not_found|alg_not_allowed|explicit_typ|aud_mismatch|unknown_client/);
+    expect(JSON.stringify(reports.map((r) => r.steps))).not.toMatch(/\b120\b|key_not_found|alg_not_allowed|explicit_typ|aud_mismatch|unknown_client/);
   });
 
   it('signed with a registered key but an unknown kid: hidden too (the probe uses the key the header names)', async () => {
