@@ -67,6 +67,39 @@ function refusal(status: number, error: string, description: string, headers: Re
   return json(status, { error, error_description: description }, headers);
 }
 
+/** One header's value (the first when repeated), for a request's lower-case header map. */
+function header(headers: PlainRequest['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Why a POST is refused as cross-site (CSRF; a form POST needs no CORS preflight), or undefined when it
+ * may go on. A browser's `Sec-Fetch-Site` decides when sent: only `same-origin` (the page itself) and
+ * `none` (the user's own action) pass, `same-site` and `cross-site` do not. Without it, an `Origin` that is
+ * not one of `origins` (the server's issuer and token endpoint origins) is refused. A request with neither
+ * header (curl, the CLI, a server) is not a browser's and passes.
+ */
+function crossSite(headers: PlainRequest['headers'], origins: ReadonlySet<string>): string | undefined {
+  const site = header(headers, 'sec-fetch-site');
+  if (site !== undefined) return site === 'same-origin' || site === 'none' ? undefined : `Sec-Fetch-Site ${site}`;
+  const origin = header(headers, 'origin');
+  return origin === undefined || origins.has(origin) ? undefined : 'Origin';
+}
+
+/** The origins (RFC 6454) a dry run may be posted from without Fetch Metadata: the issuer's and the token endpoint's. */
+function originsOf(server: AuthorizationServer): ReadonlySet<string> {
+  const origins = new Set<string>();
+  for (const url of [server.issuer, server.tokenEndpoint]) {
+    try {
+      origins.add(new URL(url).origin);
+    } catch {
+      // Not a URL: no origin to allow (issuer and token endpoint are validated URLs).
+    }
+  }
+  return origins;
+}
+
 async function dryRun(server: AuthorizationServer, request: ExplainRequest): Promise<ExplainResponse> {
   // The same form reader and limit as the token endpoint (rule R7, R8: 413 beyond maxBodyLength).
   const params = readForm(request, server.maxBodyLength);
@@ -105,10 +138,13 @@ export function createExplainHandler(server: AuthorizationServer, option: Explai
   const options: ResolvedExplainOptions | undefined = resolveExplainOptions(option);
   if (options === undefined) return undefined;
   const limiter = new RateLimiter(options);
-  /** Method, then rate limit, and only then the body (`read`) and the dry run: a refused client costs no read. */
-  async function answer(method: string, clientAddress: string | undefined, read: () => Promise<ExplainRequest>): Promise<ExplainResponse> {
+  const origins = originsOf(server);
+  /** Method, cross-site check, then rate limit, and only then the body (`read`) and the dry run: a refused client costs no read. */
+  async function answer(method: string, headers: PlainRequest['headers'], clientAddress: string | undefined, read: () => Promise<ExplainRequest>): Promise<ExplainResponse> {
     if (method === 'GET' || method === 'HEAD') return { status: 200, headers: { ...PAGE_HEADERS }, body: EXPLAIN_PAGE };
     if (method !== 'POST') return refusal(405, 'invalid_request', 'the explain page answers GET and POST only', { allow: 'GET, POST' });
+    const foreign = crossSite(headers, origins);
+    if (foreign !== undefined) return refusal(403, 'invalid_request', `a dry run posted from another site is refused (${foreign}): use this server's explain page`);
     const decision = limiter.take(clientAddress ?? '');
     if (!decision.allowed) {
       return refusal(429, 'temporarily_unavailable', `too many dry runs: retry in ${decision.retryAfter} s`, { 'retry-after': String(decision.retryAfter) });
@@ -123,10 +159,10 @@ export function createExplainHandler(server: AuthorizationServer, option: Explai
   const handler: ExplainHandler = Object.freeze({
     path: options.path,
     handleNode(request: IncomingMessage, parsedBody: unknown, clientAddress: string | undefined): Promise<ExplainResponse> {
-      return answer(request.method ?? 'GET', clientAddress, () => plainRequestFromNode(request, parsedBody, server.maxBodyLength));
+      return answer(request.method ?? 'GET', request.headers, clientAddress, () => plainRequestFromNode(request, parsedBody, server.maxBodyLength));
     },
     handle(request: ExplainRequest): Promise<ExplainResponse> {
-      return answer(request.method, request.clientAddress, () => Promise.resolve(request));
+      return answer(request.method, request.headers, request.clientAddress, () => Promise.resolve(request));
     },
   });
   return handler;
