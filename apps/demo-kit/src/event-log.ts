@@ -20,6 +20,8 @@ const LOGGED_FIELDS = [
   'uri',
   'keys',
   'audience',
+  'verdict',
+  'step',
 ] as const;
 
 /** Three base64url runs joined by dots: the shape of a JWS/JWT, which is never logged. */
@@ -36,6 +38,7 @@ const SHAPE: Record<Rfc7523Event['type'], { level: 'debug' | 'info' | 'warn' | '
   'replay_store.unavailable': { level: 'error', msg: 'replay store unavailable' },
   'token.issued': { level: 'info', msg: 'token issued' },
   'request.failed': { level: 'info', msg: 'token request refused' },
+  'explain.dry_run': { level: 'info', msg: 'explain dry run' },
 };
 
 /**

@@ -44,7 +44,25 @@ export type Rfc7523Event =
   | { type: 'keys.fetch_failed'; uri: string; reason: string }
   | { type: 'replay_store.unavailable'; reason: string }
   | { type: 'token.issued'; grantType: string; subject: string; clientId?: string; scope: string }
-  | { type: 'request.failed'; error: string; reason: string; detail?: string };
+  | { type: 'request.failed'; error: string; reason: string; detail?: string }
+  /**
+   * One dry run of the explain page (docs/explain.md): its use, verdict, and for a refusal the failing step
+   * (ASSERTION_RULES id) and reason code — all from bounded sets, and nothing of the token (no iss, sub,
+   * jti, claim value nor signature). `verdict: "error"` with `error: "server_error"`: the dry run failed
+   * unexpectedly (a bug), reported without its message.
+   */
+  | {
+      type: 'explain.dry_run';
+      /** Absent when the dry run failed before the use was known. */
+      use?: AssertionUse;
+      verdict: 'pass' | 'fail' | 'error';
+      /** The step that refused (e.g. `aud`), as the engine decided it, when `fail`. */
+      step?: string;
+      /** Its ReasonCode when `fail`; `server_error` when `error`. */
+      reason?: string;
+      /** `server_error` when `error`. */
+      error?: string;
+    };
 
 /** Receives events; must not throw (a throwing listener is ignored). */
 export type EventSink = (event: Rfc7523Event) => void;

@@ -9,7 +9,7 @@ import { requireClientProof, requireProofFor, tokenRequestProof } from './dpop/t
 import { CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE } from './constants.js';
 import { NO_STORE_HEADERS, toErrorResponse, type HttpResponse } from './error-response.js';
 import { InvalidClientError, OAuthError, UnauthorizedClientError, UnsupportedGrantTypeError, InvalidRequestError } from './errors.js';
-import { safeSink, type AssertionUse, type EventSink } from './events.js';
+import { safeSink, type AssertionUse, type EventSink, type Rfc7523Event } from './events.js';
 import { ClientCredentialsGrant } from './grants/client-credentials-grant.js';
 import type { GrantContext, GrantHandler, TokenResponseBody } from './grants/grant-handler.js';
 import { JwtBearerGrant, type VerifiedGrant } from './grants/jwt-bearer-grant.js';
@@ -209,6 +209,14 @@ export class AuthorizationServer {
   verifyAccessToken(request: string | undefined | ResourceRequest, requiredScopes: readonly string[] = []): Promise<AccessTokenClaims> {
     const resource = typeof request === 'object' && request !== null ? request : { authorization: request };
     return this.#tokens.verify(resource, requiredScopes, this.#dpop);
+  }
+
+  /**
+   * @internal For the explain handler (createExplainHandler): reports one dry run as an `explain.dry_run`
+   * event to `onEvent`. The event carries no token, claim value or error message.
+   */
+  reportDryRun(event: Extract<Rfc7523Event, { type: 'explain.dry_run' }>): void {
+    this.#emit(event);
   }
 
   /** Turns any error into a response (see `toErrorResponse`) and reports it as an event. */

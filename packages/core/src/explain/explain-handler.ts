@@ -115,6 +115,9 @@ async function dryRun(server: AuthorizationServer, request: ExplainRequest): Pro
     ...(clientId === undefined ? {} : { clientId }),
     ...(scope === undefined || use === 'client_authentication' ? {} : { scope }),
   });
+  // One event per dry run, from bounded sets only: nothing of the token (rule: events never carry one).
+  const failed = trace.steps.find((s) => s.result === 'fail');
+  server.reportDryRun({ type: 'explain.dry_run', use, verdict: trace.verdict, ...(failed === undefined ? {} : { step: failed.id, reason: failed.reason ?? 'unknown' }) });
   const context = { use, issuer: server.issuer, tokenEndpoint: server.tokenEndpoint, maxAssertionLength: server.maxAssertionLength, header: echoed(trace.header ?? {}), claims: echoed(trace.claims ?? {}), now: trace.now };
   // Header and claims bounded in depth and size: what the report echoes and the fixes quote (never a 500).
   const bounded = { ...trace, ...(trace.header === undefined ? {} : { header: context.header }), ...(trace.claims === undefined ? {} : { claims: context.claims }) };
@@ -152,7 +155,9 @@ export function createExplainHandler(server: AuthorizationServer, option: Explai
     try {
       return await dryRun(server, await read());
     } catch (err) {
-      // An OAuthError as RFC 6749 JSON; a bug as a generic 500: nothing of the error (or the token) in it.
+      // An OAuthError as RFC 6749 JSON; a bug as a generic 500: nothing of the error (or the token) in it,
+      // reported as an event without its message (which could quote the input).
+      if (!(err instanceof OAuthError)) server.reportDryRun({ type: 'explain.dry_run', verdict: 'error', error: 'server_error', reason: 'server_error' });
       return errorAnswer(err);
     }
   }
