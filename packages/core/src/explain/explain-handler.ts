@@ -8,7 +8,7 @@ import type { AuthorizationServer } from '../server.js';
 import { resolveExplainOptions, type ExplainOption, type ResolvedExplainOptions } from './explain-options.js';
 import { EXPLAIN_PAGE, EXPLAIN_PAGE_CSP } from './explain-page.js';
 import { echoed, explainReport } from './explain-report.js';
-import { RateLimiter } from './rate-limiter.js';
+import { addressKey, RateLimiter } from './rate-limiter.js';
 
 /** A request to the explain path: the engine's PlainRequest plus the client's address for the rate limit. */
 export interface ExplainRequest extends PlainRequest {
@@ -148,7 +148,7 @@ export function createExplainHandler(server: AuthorizationServer, option: Explai
     if (method !== 'POST') return refusal(405, 'invalid_request', 'the explain page answers GET and POST only', { allow: 'GET, POST' });
     const foreign = crossSite(headers, origins);
     if (foreign !== undefined) return refusal(403, 'invalid_request', `a dry run posted from another site is refused (${foreign}): use this server's explain page`);
-    const decision = limiter.take(clientAddress ?? '');
+    const decision = limiter.take(addressKey(clientAddress ?? '')); // IPv6 by /64
     if (!decision.allowed) {
       return refusal(429, 'temporarily_unavailable', `too many dry runs: retry in ${decision.retryAfter} s`, { 'retry-after': String(decision.retryAfter) });
     }
