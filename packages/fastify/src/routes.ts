@@ -1,7 +1,7 @@
 import { createExplainHandler, endpointPaths, type AuthorizationServer, type ExplainOption } from '@rfc7523/core';
 import type { FastifyInstance } from 'fastify';
 import { oauthErrorHandler } from './error-handler.js';
-import { explainRoute } from './explain.js';
+import { explainRoutes } from './explain.js';
 import { FORM, formBodyParser } from './form-parser.js';
 import { jwksHandler, metadataHandler, tokenEndpoint } from './hooks.js';
 
@@ -36,5 +36,6 @@ export async function authorizationServerRoutes(instance: FastifyInstance, optio
   instance.all(paths.token, tokenEndpoint(server));
   instance.get(paths.metadata, metadataHandler(server));
   instance.get(paths.jwks, jwksHandler(server));
-  if (explain !== undefined) instance.all(explain.path, explainRoute(explain));
+  // Its own context: no body parser before the engine's rate limit, its own error answer (no token event).
+  if (explain !== undefined) await instance.register(explainRoutes, { explain });
 }

@@ -35,6 +35,12 @@ export interface ExplainHandler {
    * a body it cannot read as RFC 6749 JSON (413, 400). Never throws.
    */
   handleNode(request: IncomingMessage, parsedBody: unknown, clientAddress: string | undefined): Promise<ExplainResponse>;
+  /**
+   * An error an adapter caught on the explain path, answered as the path answers errors: an OAuthError as
+   * RFC 6749 §5.2 JSON with its status and headers, anything else a generic 500 — with the explain headers
+   * (`no-store`, `no-referrer`, `nosniff`). Reports nothing (no token-endpoint event). Never throws.
+   */
+  errorResponse(err: unknown): ExplainResponse;
 }
 
 /**
@@ -166,6 +172,7 @@ export function createExplainHandler(server: AuthorizationServer, option: Explai
     handleNode(request: IncomingMessage, parsedBody: unknown, clientAddress: string | undefined): Promise<ExplainResponse> {
       return answer(request.method ?? 'GET', request.headers, clientAddress, () => plainRequestFromNode(request, parsedBody, server.maxBodyLength));
     },
+    errorResponse: errorAnswer,
     handle(request: ExplainRequest): Promise<ExplainResponse> {
       return answer(request.method, request.headers, request.clientAddress, () => Promise.resolve(request));
     },
