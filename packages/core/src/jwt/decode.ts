@@ -50,6 +50,31 @@ function decodeObject(segment: string, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Most JOSE headers kept decoded, and the longest header segment kept, characters. */
+const HEADER_CACHE_SIZE = 256;
+const HEADER_CACHE_MAX_LENGTH = 512;
+
+/** Decoded flat JOSE headers by their base64url segment: a client sends the same header with every token. */
+const headerCache = new Map<string, Readonly<Record<string, unknown>>>();
+
+/**
+ * The JOSE header of a segment, decoded and checked as {@link decodeObject} does, once per distinct segment:
+ * a header whose values are all strings, numbers, booleans or null, and whose segment has at most 512
+ * characters, is kept frozen (at most 256 of them; the cache is emptied when full) and given again for the
+ * same segment. Any other header is decoded on every call.
+ */
+function decodeHeader(segment: string): Readonly<Record<string, unknown>> {
+  const cached = headerCache.get(segment);
+  if (cached !== undefined) return cached;
+  const header = decodeObject(segment, 'JOSE header');
+  if (segment.length <= HEADER_CACHE_MAX_LENGTH && Object.values(header).every((v) => v === null || typeof v !== 'object')) {
+    if (headerCache.size >= HEADER_CACHE_SIZE) headerCache.clear();
+    // A copy of the key: the segment is a slice that would keep the whole token alive.
+    headerCache.set(JSON.parse(JSON.stringify(segment)) as string, Object.freeze(header));
+  }
+  return header;
+}
+
 /**
  * Splits and decodes a compact JWS (RFC 7515 §7.1) carrying a JWT, rejecting JWE, JSON serialization,
  * characters outside base64url and `.`, non-object header or claims, and repeated member names
@@ -62,7 +87,7 @@ export function decodeJwt(token: string): DecodedJwt {
   }
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
-  const header = decodeObject(token.slice(0, first), 'JOSE header');
+  const header = decodeHeader(token.slice(0, first));
   const claims = decodeObject(token.slice(first + 1, second), 'claims set');
   const signingInput = Buffer.from(token.slice(0, second), 'latin1');
   const signature = Buffer.from(token.slice(second + 1), 'base64url');
