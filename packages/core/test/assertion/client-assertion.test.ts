@@ -89,7 +89,7 @@ describe('client authentication with a JWT assertion (private_key_jwt)', () => {
 
     it('R5 rejects a client_id that differs from the assertion sub', async () => {
       const req = clientCredentials(await assertion(), { client_id: 'legacy' });
-      await expect(server.exchange(req)).rejects.toMatchObject(invalidClient('client_id_mismatch'));
+      await expect(server.exchange(req)).rejects.toMatchObject({ ...invalidClient('client_id_mismatch'), detail: 'client_id differs from the assertion sub' });
     });
   });
 
@@ -294,7 +294,10 @@ describe('client authentication with a JWT assertion (private_key_jwt)', () => {
     it('J12 a client that requires the explicit type refuses typ JWT and an absent typ', async () => {
       for (const header of [{}, { typ: 'JWT' }]) {
         const token = await sign(strict, clientClaims(clock, 'strict'), header);
-        await expect(server.authenticateClient(clientCredentials(token))).rejects.toMatchObject(invalidClient('explicit_typ_required'));
+        await expect(server.authenticateClient(clientCredentials(token))).rejects.toMatchObject({
+          ...invalidClient('explicit_typ_required'),
+          detail: 'typ must be client-authentication+jwt',
+        });
       }
       const token = await sign(strict, clientClaims(clock, 'strict'), { typ: 'application/Client-Authentication+JWT' });
       await expect(server.authenticateClient(clientCredentials(token))).resolves.toMatchObject({ clientId: 'strict' });

@@ -1,3 +1,4 @@
+import { importJWK, type CryptoKey } from 'jose';
 import { assertionRulesFor, ASSERTION_RULES, OAuthError, type AssertionTrace, type AuthorizationServer, type Rfc7523Event } from '@rfc7523/core';
 import { AssertionPipeline } from '../../src/assertion/pipeline.js';
 import type { Registration } from '../../src/assertion/registration.js';
@@ -203,7 +204,15 @@ describe('AssertionPipeline, the registration a caller selects', () => {
 
   it("a client's registration never verifies a grant: selecting one is a bug (TypeError, a 500), not a refusal", async () => {
     const token = await sign(ci, grantClaims(clock, 'ci', 'repo:a'));
-    await expect(pipeline.verify('authorization_grant', token, () => registration('client', 'ci'))).rejects.toThrow(TypeError);
+    await expect(pipeline.verify('authorization_grant', token, () => registration('client', 'ci'))).rejects.toThrow(
+      new TypeError('a client registration was selected for authorization_grant'),
+    );
+  });
+
+  it('client authentication grants no scope and no resource', async () => {
+    const key = { ...registration('client', 'worker'), resolveKey: async () => (await importJWK(worker.publicJwk, 'ES256')) as CryptoKey };
+    const result = await pipeline.verify('client_authentication', await sign(worker, clientClaims(clock, 'worker')), () => key);
+    expect(result).toMatchObject({ scope: [], resource: [], subject: 'worker' });
   });
 
   it('runs the steps of the rule table, in its order', () => {
