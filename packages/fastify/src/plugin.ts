@@ -1,6 +1,7 @@
 import { resolveExplainOptions, type AuthorizationServer, type ExplainOption } from '@rfc7523/core';
 import type { FastifyInstance } from 'fastify';
 import { fastifyPlugin } from 'fastify-plugin';
+import { Checker } from '@rfc7523/core/validation';
 import { oauthErrorHandler } from './error-handler.js';
 import { FORM, formBodyParser } from './form-parser.js';
 import { authorizationServerRoutes } from './routes.js';
@@ -34,6 +35,8 @@ async function rfc7523(fastify: FastifyInstance, options: FastifyRfc7523Options)
   if (typeof server?.handleTokenRequest !== 'function') {
     throw new TypeError('"server" option must be an AuthorizationServer made with createAuthorizationServer');
   }
+  // A typo (`explian`) must fail, not silently keep a default; Fastify's own registration options pass.
+  new Checker({ label: 'option' }).options(options, ['server', 'routes', 'formParser', 'errorHandler', 'explain', 'prefix', 'logLevel', 'logSerializers']);
   for (const name of ['routes', 'formParser', 'errorHandler'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new TypeError(`"${name}" option must be a boolean`);
   }

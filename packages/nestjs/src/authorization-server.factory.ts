@@ -1,4 +1,5 @@
 import { createAuthorizationServer, type AuthorizationServer, type ReplayStore } from '@rfc7523/core';
+import { Checker } from '@rfc7523/core/validation';
 import type { Rfc7523ModuleOptions } from './module-options.js';
 
 /**
@@ -11,6 +12,9 @@ export async function authorizationServerFactory(
   replayStore: ReplayStore | undefined,
 ): Promise<AuthorizationServer> {
   if ('server' in options) {
+    // The engine's options are validated by createAuthorizationServer; beside an existing server, any other
+    // name (`explian`, `issuer`) would be silently ignored: refused, naming it.
+    new Checker({ label: 'option' }).options(options, ['server']);
     if (replayStore !== undefined) {
       throw new TypeError('"server" option cannot be combined with a REPLAY_STORE provider: give the store to createAuthorizationServer');
     }

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Checker } from '../config/checks.js';
+import { endpointPaths } from '../http/endpoint-paths.js';
 import { plainRequestFromNode } from '../http/node-request.js';
 import { OAuthError, safeDescription } from '../errors.js';
 import type { AssertionUse } from '../events.js';
@@ -130,10 +132,22 @@ async function dryRun(server: AuthorizationServer, request: ExplainRequest): Pro
   return json(200, explainReport(bounded, context));
 }
 
+/** Compared as routers match by default: case-insensitive, a trailing slash ignored. */
+const routeKey = (path: string) => path.toLowerCase().replace(/\/+$/, '');
+
+/** Refuses (ConfigurationError naming `explain.path`) a path the token endpoint, metadata or JWKS already answers. */
+function refuseTakenPath(server: AuthorizationServer, path: string): void {
+  const paths = endpointPaths(server);
+  for (const [name, taken] of [['token endpoint', paths.token], ['metadata', paths.metadata], ['JWKS', paths.jwks]] as const) {
+    if (routeKey(path) === routeKey(taken)) new Checker({ label: 'option' }).fail('explain.path', `is the ${name} path (${taken}): choose another, e.g. /explain`);
+  }
+}
+
 /**
  * The explain page and its dry-run endpoint for `server` (docs/explain.md), or undefined when `option` is
  * `false` or absent (the default: off). `true` takes every default of ExplainOptions. Validates the option
- * now, throwing a ConfigurationError that names the field (`explain.burst`). Adapters mount `handle` at
+ * now, throwing a ConfigurationError that names the field (`explain.burst`; `explain.path` for a path the
+ * token endpoint, metadata or JWKS answers). Adapters mount `handle` at
  * `path` for GET and POST and write its response as it is.
  *
  * A dry run (`POST`, an `application/x-www-form-urlencoded` form with `assertion`, `use` — client, grant,
@@ -146,6 +160,7 @@ async function dryRun(server: AuthorizationServer, request: ExplainRequest): Pro
 export function createExplainHandler(server: AuthorizationServer, option: ExplainOption): ExplainHandler | undefined {
   const options: ResolvedExplainOptions | undefined = resolveExplainOptions(option);
   if (options === undefined) return undefined;
+  refuseTakenPath(server, options.path);
   const limiter = new RateLimiter(options);
   const origins = originsOf(server);
   /** Method, cross-site check, then rate limit, and only then the body (`read`) and the dry run: a refused client costs no read. */

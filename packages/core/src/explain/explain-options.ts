@@ -33,11 +33,13 @@ const KNOWN = ['path', 'perClientPerMinute', 'burst', 'perMinute', 'maxClients',
 /**
  * Validates an adapter's `explain` option at start-up: undefined for off (`false` or absent), the options
  * with their defaults otherwise. Throws a ConfigurationError naming the field (`explain.burst`) for an
- * unknown field or a bad value.
+ * unknown field or a bad value, and naming `explain` for anything but `true`, `false` or a plain object.
  */
 export function resolveExplainOptions(value: unknown, field = 'explain'): ResolvedExplainOptions | undefined {
   const c = new Checker({ label: 'option' });
   if (value === undefined || value === false) return undefined;
+  const proto: unknown = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
+  if (proto !== undefined && proto !== Object.prototype && proto !== null) c.fail(field, 'must be true, false or a plain object of explain options (not a Date, array or class instance)');
   const given = value === true ? {} : c.object(value, field);
   c.onlyKnown(given, field, KNOWN);
   const path = c.string(given.path, `${field}.path`, EXPLAIN_DEFAULTS.path);
