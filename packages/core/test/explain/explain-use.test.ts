@@ -12,26 +12,18 @@ beforeAll(async () => {
 });
 
 const unsigned = () => rawToken({ alg: 'ES256' }, clientClaims(clock, 'worker'));
+const dryRun = (use: string) =>
+  explain.handle({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ assertion: unsigned(), use }).toString(), clientAddress: '192.0.2.1' });
 
 describe('the use of a dry run: only the four choices, never a property of Object.prototype', () => {
   it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'Client'])('use=%j is 400 invalid_request, not a 500', async (use) => {
-    const response = await explain.handle({
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ assertion: unsigned(), use }).toString(),
-      clientAddress: '192.0.2.1',
-    });
+    const response = await dryRun(use);
     expect(response.status).toBe(400);
     expect(JSON.parse(response.body)).toEqual({ error: 'invalid_request', error_description: 'use must be client, grant, platform or id-jag' });
   });
 
   it.each(['client', 'grant', 'platform', 'id-jag'])('use=%j is a dry run', async (use) => {
-    const response = await explain.handle({
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ assertion: unsigned(), use }).toString(),
-      clientAddress: '192.0.2.1',
-    });
+    const response = await dryRun(use);
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body).use).toBe(use === 'client' ? 'client_authentication' : 'authorization_grant');
   });
