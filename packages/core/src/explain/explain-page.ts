@@ -107,7 +107,7 @@ const SCRIPT = `
     table.appendChild(body);
     result.appendChild(table);
     if (report.steps.some(function (s) { return s.status === 'hidden'; })) {
-      result.appendChild(el('p', 'Checks marked hidden read this server\'s trust configuration: their results are shown only for an assertion signed by a key registered for the iss (grant) or sub (client) it names.', { 'class': 'note', id: 'hidden-note' }));
+      result.appendChild(el('p', 'Checks marked hidden read the trust configuration of this server: their results are shown only for an assertion signed by a key registered for the iss (grant) or sub (client) it names.', { 'class': 'note', id: 'hidden-note' }));
     }
     h.focus();
   }

@@ -4,6 +4,7 @@
  * so it answers no more than /token does (docs/explain.md, "What it reveals, and when").
  */
 import { createExplainHandler, type AuthorizationServer, type ExplainHandler, type ExplainReport, type ExplainStep } from '@rfc7523/core';
+import { EXPLAIN_PAGE } from '../../src/explain/explain-page.js';
 import { TRUST_HIDDEN, TRUST_STEPS } from '../../src/explain/explain-report.js';
 import { clientClaims, frozenClock, grantClaims, ISSUER, jwks, makeKey, makeServer, rawToken, sign, TOKEN_ENDPOINT, type TestKey } from '../support/fixtures.js';
 
@@ -133,5 +134,13 @@ describe('signed by a key of the registration it names: every verdict shown', ()
     const step = r.steps.find((s) => s.status === 'fail')!;
     expect(step).toMatchObject({ id: 'subject-sanity', reason: 'sub_invalid' });
     expect(step.detail).toBeUndefined();
+  });
+});
+
+describe('the page renders hidden checks', () => {
+  it('its script knows the status and still parses (a quote in a template literal once broke it)', () => {
+    const script = /<script>([\s\S]*?)<\/script>/.exec(EXPLAIN_PAGE)![1]!;
+    expect(() => new Function(script)).not.toThrow();
+    expect(script).toContain("hidden: 'hidden'");
   });
 });
