@@ -29,14 +29,18 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Launches Chromium with a fresh `--user-data-dir` (Playwright's persistent context on a new temporary directory). */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Launches Chromium with a fresh `--user-data-dir` (Playwright's persistent context on a new temporary
+ * directory). `javaScriptEnabled: false` opens pages as a browser with scripts off would (default on).
+ */
+export async function launchChromium(options: { javaScriptEnabled?: boolean } = {}): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'rfc7523-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 900 },
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
   });
   return {
     context,

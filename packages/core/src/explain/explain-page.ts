@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
  * The explain page (docs/explain.md): one HTML document with its CSS and script inline — no external
  * script, font, image or CDN, so it works offline — allowed by a Content-Security-Policy that names their
  * SHA-256 hashes. The script posts the form to the same URL with `fetch` and renders the answer with
- * `textContent` only: nothing the token holds is ever parsed as HTML.
+ * `textContent` only: nothing the token holds is ever parsed as HTML. Without the script (JavaScript off,
+ * or blocked) the browser posts the form itself (`method="post"`, never a GET that would put the assertion
+ * in the URL) and shows the JSON report.
  */
 
 const STYLE = `
@@ -165,7 +167,7 @@ export const EXPLAIN_PAGE = `<!doctype html>
 <main>
 <h1>Explain an assertion</h1>
 <p class="lead">A dry run of this server's checks (RFC 7523, RFC 7521): every rule in order, passed, failed or not reached, with the fix. The checks of the trust configuration (registration, subjects, audiences, algorithms, lifetime, keys) show their results only for an assertion signed by a registered key. The assertion goes to this server only; it is not logged, its jti is not remembered and no token is issued.</p>
-<form id="explain-form" novalidate>
+<form id="explain-form" method="post" novalidate>
 <div>
 <label for="assertion">Assertion (a compact JWT)</label>
 <textarea id="assertion" name="assertion" required spellcheck="false" autocomplete="off" autocapitalize="off" aria-describedby="assertion-hint"></textarea>
