@@ -134,6 +134,16 @@ describe('J7 jti and replay', () => {
       await expect(server.exchange(jwtBearer(token))).rejects.toMatchObject({ error: 'invalid_grant', status: 400, reason: 'jti_replayed' });
     });
 
+    it('J7 a replay without jti names no claim, and its replay.detected event carries no jti', async () => {
+      const events: Rfc7523Event[] = [];
+      const server = await serverWith({ now: clock.now, onEvent: (e) => events.push(e) });
+      const token = await noJti();
+      await server.exchange(jwtBearer(token));
+      const err = await server.exchange(jwtBearer(token)).catch((e: unknown) => e);
+      expect(err).toMatchObject({ reason: 'jti_replayed', claim: undefined });
+      expect(events).toContainEqual({ type: 'replay.detected', use: 'authorization_grant', issuer: 'workload' });
+    });
+
     it('J7 distinct assertions without jti are each accepted', async () => {
       const server = await serverWith();
       await expect(server.exchange(jwtBearer(await noJti({ iat: clock.seconds() })))).resolves.toBeDefined();
