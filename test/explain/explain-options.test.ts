@@ -39,6 +39,15 @@ describe('explain.path may not be a path the server already answers', () => {
     }
   });
 
+  it('Nest forRoot with server refuses it when forRoot is called', () => {
+    const err = thrown(() => Rfc7523Module.forRoot({ server: fx.server, explain: { path: '/jwks' } }));
+    expect((err as ConfigurationError).field).toBe('explain.path');
+  });
+
+  it.each(['/..', '/a/../token', '/./explain'])('%j: a . or .. segment is refused naming explain.path', (path) => {
+    expect((thrown(() => resolveExplainOptions({ path })) as ConfigurationError).field).toBe('explain.path');
+  });
+
   it('Fastify refuses it at registration', async () => {
     const app = Fastify({ logger: false });
     await expect(app.register(fastifyRfc7523, { server: fx.server, explain: { path: '/token' } }).ready()).rejects.toThrow(/explain\.path/);
@@ -87,11 +96,16 @@ describe('unknown top-level options are refused, naming them', () => {
     await app.close();
   });
 
-  it('Nest forRoot with server', async () => {
+  it('Nest forRoot with server: when forRoot is called', () => {
+    expect(() => Rfc7523Module.forRoot({ server: fx.server, explian: true } as never)).toThrow('"explian" option is not a known field');
+    expect(() => Rfc7523Module.forRoot({ server: fx.server, issuer: 'https://other.example' } as never)).toThrow('"issuer" option is not a known field');
+  });
+
+  it('Nest forRootAsync with server: when the app is created', async () => {
     @Module({})
     class Root {
       static of(): DynamicModule {
-        return { module: Root, imports: [Rfc7523Module.forRoot({ server: fx.server, explian: true } as never)] };
+        return { module: Root, imports: [Rfc7523Module.forRootAsync({ useFactory: () => ({ server: fx.server, explian: true }) as never })] };
       }
     }
     await expect(NestFactory.create(Root.of(), new ExpressAdapter(express()), { logger: false, abortOnError: false })).rejects.toThrow('"explian" option is not a known field');

@@ -43,7 +43,7 @@ export function resolveExplainOptions(value: unknown, field = 'explain'): Resolv
   const given = value === true ? {} : c.object(value, field);
   c.onlyKnown(given, field, KNOWN);
   const path = c.string(given.path, `${field}.path`, EXPLAIN_DEFAULTS.path);
-  if (!/^\/[A-Za-z0-9._~\/-]*$/.test(path) || path.includes('//')) c.fail(`${field}.path`, 'must be an absolute path such as /explain (letters, digits, . _ ~ - and /)');
+  if (!/^\/[A-Za-z0-9._~\/-]*$/.test(path) || path.includes('//') || path.split('/').some((segment) => segment === '.' || segment === '..')) c.fail(`${field}.path`, 'must be an absolute path such as /explain (letters, digits, . _ ~ - and /; no . or .. segment)');
   return Object.freeze({
     path,
     perClientPerMinute: c.wholeNumber(given.perClientPerMinute, `${field}.perClientPerMinute`, 1, 6000, 'requests', EXPLAIN_DEFAULTS.perClientPerMinute),
