@@ -159,6 +159,27 @@ describe.each(targets)('the explain page on $name, in headless Chromium', (targe
     }
   });
 
+  it('not signed by a registered key: the trust checks read "hidden", the refusal is at the signature with the generic fix', async () => {
+    const [header, claims] = cases.find((c) => c.name === 'token-endpoint-aud')!.token.split('.');
+    await explain(`${header}.${claims}.${Buffer.from('forged').toString('base64url')}`);
+    const table = await rows(page);
+    const hidden = table.filter((r) => r.status === 'hidden');
+    expect(hidden.map((r) => r.step)).toEqual(expect.arrayContaining(['registered', 'aud', 'key']));
+    for (const row of hidden) expect(row.cells[3]).toBe('hidden');
+    const failed = table.filter((r) => r.status === 'fail');
+    expect(failed.map((r) => r.step)).toEqual(['signature']);
+    expect(failed[0]!.cells[3]).toBe('fail (trust_check_failed)');
+    expect(failed[0]!.cells[6]).toContain('details are shown only for an assertion signed by a registered key');
+    await expect(page.locator('#hidden-note').count()).resolves.toBe(1);
+    // Readable: the hidden status passes WCAG AA contrast like the others.
+    const [fg, bg] = await page.locator('#rules tr[data-status="hidden"] td.status').first().evaluate((td) => {
+      const view = td.ownerDocument.defaultView!;
+      return [view.getComputedStyle(td).color, view.getComputedStyle(td.parentElement!).backgroundColor];
+    });
+    expect(contrast(fg!, bg!)).toBeGreaterThanOrEqual(4.5);
+    await shoot('hidden');
+  });
+
   it('an empty box: a readable message, not a table', async () => {
     await explain('');
     await expect(page.getByRole('alert').textContent()).resolves.toBe('paste an assertion (a compact JWT) to explain');
