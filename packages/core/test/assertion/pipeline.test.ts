@@ -62,6 +62,12 @@ describe('traceAssertion, the dry run of the pipeline', () => {
     expect(trace.steps.find((s) => s.id === 'signature')?.result).toBe('pass');
   });
 
+  it('R10 the refusal lists every scope beyond the ceiling, space-separated', async () => {
+    const token = await sign(ci, grantClaims(clock, 'ci', 'repo:a'));
+    const trace = await server.traceAssertion('authorization_grant', token, { scope: 'deploy admin root' });
+    expect(failing(trace)).toMatchObject({ id: 'scope', detail: 'not allowed: admin root' });
+  });
+
   it('text that is no JWT fails at J13 and carries no header or claims', async () => {
     const trace = await server.traceAssertion('client_authentication', 'not-a-jwt');
     expect(failing(trace)).toMatchObject({ id: 'compact', rule: 'J13', reason: 'malformed_jwt' });

@@ -162,6 +162,20 @@ describe('audiences, reuse and subject mapping (rules W3–W5)', () => {
     expect(await refusal(server, await github.mint({ audience: ISSUER }))).toMatchObject({ reason: 'aud_mismatch' });
   });
 
+  it('W3 accepts an aud array naming one of the audiences among others, and says why when it names none', async () => {
+    const server = await serverWith([githubEntry({ audiences: ['https://github.com/octo-org'] })]);
+    const both = await github.mint({ claims: { aud: [ISSUER, 'https://github.com/octo-org'] } });
+    expect(await server.exchange(jwtBearer(both))).toHaveProperty('access_token');
+    expect(await refusal(server, await github.mint({ audience: ISSUER }))).toMatchObject({ reason: 'aud_mismatch', detail: "aud names none of the issuer's audiences" });
+  });
+
+  it('W5 refuses, as sub_invalid naming the cause, a subject_mapping that cannot be evaluated for this token', async () => {
+    const server = await serverWith([githubEntry({ subject_mapping: "'gha:' + claims.environment" })]);
+    const err = await refusal(server, await github.mint({ audience: ISSUER }));
+    expect(err).toMatchObject({ error: 'invalid_grant', reason: 'sub_invalid' });
+    expect((err as unknown as { detail: string }).detail).toMatch(/^subject_mapping could not be evaluated \(/);
+  });
+
   it('a Kubernetes token works twice with one_time_use false (preset), and the token never outlives it', async () => {
     const server = await serverWith([{ preset: 'kubernetes', issuer: kube.issuer, audiences: ['https://as.example'], claim_conditions: ["claims['kubernetes.io'].namespace == 'payments'"], scope: 'payments' }]);
     const token = await kube.mint({ expirationSeconds: 120 });
