@@ -19,7 +19,7 @@ export default {
     // Redis cluster and sentinel suites start several servers each and test topology, not the store.
     config: {
       testMatch: [
-        '<rootDir>/packages/core/test/{assertion,grants,jwt,keys,replay,request}/**/*.test.ts',
+        '<rootDir>/packages/core/test/{assertion,grants,id-jag,jwt,keys,replay,request,workload}/**/*.test.ts',
         '<rootDir>/packages/core/test/{scope,errors,events,error-claim}.test.ts',
         '<rootDir>/packages/redis/test/{redis-replay-store,one-time-assertions,create-redis-replay-store}.test.ts',
       ],
@@ -30,22 +30,10 @@ export default {
   // A static mutant (module-level code: a regex, a rule table) can only be tested by re-running every
   // test (~30 s each here); they are left out of the score and listed in docs/testing.md.
   ignoreStatic: true,
-  mutate: [
-    'packages/core/src/assertion/pipeline.ts',
-    'packages/core/src/assertion/steps.ts',
-    'packages/core/src/assertion/rules.ts',
-    'packages/core/src/assertion/registration.ts',
-    'packages/core/src/assertion/subject.ts',
-    'packages/core/src/assertion/typ.ts',
-    'packages/core/src/client-authentication.ts',
-    'packages/core/src/grants/**/*.ts',
-    'packages/core/src/jwt/**/*.ts',
-    'packages/core/src/replay/**/*.ts',
-    'packages/core/src/keys/**/*.ts',
-    'packages/core/src/request/**/*.ts',
-    'packages/core/src/scope.ts',
-    'packages/redis/src/redis-replay-store.ts',
-  ],
+  // The files whose score docs/testing.md records. Still to add (each needs its first full run, and its
+  // survivors killed): assertion/{pipeline,rules,registration,subject,typ}.ts, client-authentication.ts,
+  // grants/, jwt/, keys/, request/, scope.ts and packages/redis/src/redis-replay-store.ts.
+  mutate: ['packages/core/src/assertion/steps.ts', 'packages/core/src/replay/**/*.ts'],
   // The sandbox needs the sources and tests above, the jest config and test/support (Redis helpers).
   ignorePatterns: ['apps', 'bench', 'docs', 'reports', 'test/conformance', 'test/interop', 'test/packaging', 'test/docs', 'packages/express', 'packages/koa', 'packages/fastify', 'packages/nestjs', 'packages/client'],
   incremental: true,

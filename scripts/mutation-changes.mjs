@@ -13,8 +13,9 @@ const { default: config } = await import(new URL('../stryker.config.mjs', import
 const reportFile = process.argv[2] ?? config.incrementalFile;
 const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : { files: {}, testFiles: {} };
 
-/** Sorted paths, relative to the root, matching `patterns` (a leading `!` excludes). */
-function expand(patterns) {
+/** Sorted paths, relative to the root, matching `patterns` (a leading `!` excludes; a `:lines` range is dropped). */
+function expand(globs) {
+  const patterns = globs.map((p) => p.replace(/:\d[\d:-]*$/, ''));
   const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
   const include = patterns.filter((p) => !p.startsWith('!'));
   return globSync(include, { exclude: (path) => exclude.some((pattern) => globSync(pattern).includes(path)) }).sort();
