@@ -140,7 +140,7 @@ describe('J7 jti and replay', () => {
       const token = await noJti();
       await server.exchange(jwtBearer(token));
       const err = await server.exchange(jwtBearer(token)).catch((e: unknown) => e);
-      expect(err).toMatchObject({ reason: 'jti_replayed', claim: undefined });
+      expect(err).toMatchObject({ reason: 'jti_replayed', claim: undefined, detail: 'the assertion was already used' });
       expect(events).toContainEqual({ type: 'replay.detected', use: 'authorization_grant', issuer: 'workload' });
     });
 
