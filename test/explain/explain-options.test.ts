@@ -14,6 +14,7 @@ import { authorizationServerRouter as expressRouter } from '@rfc7523/express';
 import { fastifyRfc7523 } from '@rfc7523/fastify';
 import { authorizationServerRouter as koaRouter } from '@rfc7523/koa';
 import { Rfc7523Module } from '@rfc7523/nestjs';
+import { inject } from '../../packages/fastify/test/support/inject.js';
 import { makeFixture, type Fixture } from '../support/engine-fixture.js';
 
 let fx: Fixture;
@@ -92,7 +93,7 @@ describe('unknown top-level options are refused, naming them', () => {
   it('the Fastify plugin still takes a prefix', async () => {
     const app = Fastify({ logger: false });
     await app.register(fastifyRfc7523, { server: fx.server, explain: true, prefix: '/as' } as never).ready();
-    expect((await app.inject({ method: 'GET', url: '/explain' })).statusCode).toBe(200);
+    expect((await inject(app, { method: 'GET', url: '/explain' })).statusCode).toBe(200);
     await app.close();
   });
 
