@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Checker } from '../config/checks.js';
 import { endpointPaths } from '../http/endpoint-paths.js';
 import { plainRequestFromNode } from '../http/node-request.js';
+import { writeNodeText } from '../http/node-response.js';
 import { OAuthError, safeDescription } from '../errors.js';
 import type { AssertionUse } from '../events.js';
 import { param, readForm } from '../request/form.js';
@@ -197,12 +198,5 @@ export function createExplainHandler(server: AuthorizationServer, option: Explai
 
 /** Writes an explain response to a Node response (Express, Nest on Express); a response already sent is only ended. */
 export function writeExplainResponse(response: ServerResponse, result: ExplainResponse): void {
-  if (response.headersSent) {
-    response.end();
-    return;
-  }
-  response.statusCode = result.status;
-  for (const [name, value] of Object.entries(result.headers)) response.setHeader(name, value);
-  response.setHeader('content-length', Buffer.byteLength(result.body));
-  response.end(result.body);
+  writeNodeText(response, result.status, result.headers, result.body);
 }

@@ -1,17 +1,24 @@
 import type { ServerResponse } from 'node:http';
 import type { HttpResponse } from '../error-response.js';
 
-/** Writes an engine response to a Node response, for adapters on Node's http (Express, Nest). */
-export function writeNodeResponse(response: ServerResponse, result: HttpResponse): void {
+/**
+ * Writes a status, headers and a text body (with its `content-length`, bytes) to a Node response; a
+ * response whose headers are already sent is only ended.
+ */
+export function writeNodeText(response: ServerResponse, status: number, headers: Readonly<Record<string, string>>, text: string): void {
   if (response.headersSent) {
     response.end();
     return;
   }
-  const payload = JSON.stringify(result.body);
-  response.statusCode = result.status;
-  for (const [name, value] of Object.entries(result.headers)) response.setHeader(name, value);
-  response.setHeader('content-length', Buffer.byteLength(payload));
-  response.end(payload);
+  response.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  response.setHeader('content-length', Buffer.byteLength(text));
+  response.end(text);
+}
+
+/** Writes an engine response (its body as JSON) to a Node response, for adapters on Node's http (Express, Nest). */
+export function writeNodeResponse(response: ServerResponse, result: HttpResponse): void {
+  writeNodeText(response, result.status, result.headers, JSON.stringify(result.body));
 }
 
 /** A JSON document response (metadata, JWKS) that caches may keep for `maxAge` seconds. Default 300. */
