@@ -2,7 +2,7 @@
 // Merges incremental mutation reports of file-by-file runs (`npx stryker run --mutate <file>
 // --incrementalFile <part>.json`) into one, so the next run of the whole configuration reuses them all
 // (docs/testing.md). A report numbers its tests itself; the merge renumbers them by test file and name.
-// A later report wins for a source file both have; test files are taken from the last report.
+// A later report wins for a source file or test file both have.
 // Usage: node scripts/merge-mutation-reports.mjs <out.json> <part.json>...
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -14,10 +14,13 @@ if (out === undefined || parts.length === 0) {
 const reports = parts.map((file) => JSON.parse(readFileSync(file, 'utf8')));
 const last = reports.at(-1);
 
-/** Test key (file and name) → id in the merged report, from the last report's test files. */
+/** Test key (file and name) → id in the merged report. Test files are the union of the reports' (a later
+ *  report wins for a file several have), so a mutant killed in one part keeps its killing test. */
 const ids = new Map();
 const testFiles = {};
-for (const [file, { tests, ...rest }] of Object.entries(last.testFiles ?? {})) {
+const latest = {};
+for (const report of reports) Object.assign(latest, report.testFiles ?? {});
+for (const [file, { tests, ...rest }] of Object.entries(latest)) {
   testFiles[file] = {
     ...rest,
     tests: tests.map((test) => {

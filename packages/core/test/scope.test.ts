@@ -38,4 +38,11 @@ describe('scope (RFC 6749 §3.3)', () => {
     expect([...scopeSet(undefined)]).toEqual([]);
     expect([...scopeSet('a b a')]).toEqual(['a', 'b']);
   });
+
+  it('R10 a malformed scope and a scope beyond the allowed set are told apart in error_description', () => {
+    const malformed = (() => { try { parseScope('a  b'); } catch (err) { return err as Error; } })();
+    const beyond = (() => { try { grantScope(['x'], new Set()); } catch (err) { return err as Error; } })();
+    expect(malformed?.message).toMatch(/malformed/);
+    expect(beyond?.message).toMatch(/exceeds/);
+  });
 });

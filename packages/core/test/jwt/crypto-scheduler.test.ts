@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
-import { createThreadPoolPolicy, processThreadPoolPolicy, setThreadPoolPolicy, type LoadProbe } from '../../src/jwt/crypto-scheduler.js';
+import { createThreadPoolPolicy, preferThreadPool, processThreadPoolPolicy, setThreadPoolPolicy, type LoadProbe } from '../../src/jwt/crypto-scheduler.js';
 import { verifySignature } from '../../src/jwt/verify-signature.js';
 import { CompactSigner } from '../../src/jwt/compact-signer.js';
 
@@ -162,5 +162,51 @@ describe('process-wide thread-pool policy by available CPUs', () => {
     expect(policy()).toBe(false);
     loop.pass(20, 1);
     expect(policy()).toBe(true);
+  });
+});
+
+describe('thread-pool policy boundaries (fake clock)', () => {
+  it('a gap of exactly two windows is not a pause: leaving then still waits the back-off', () => {
+    const loop = new FakeLoop();
+    const policy = createThreadPoolPolicy(loop);
+    loop.pass(20, 1);
+    expect(policy()).toBe(true);
+    loop.pass(200, 0); // two 100 ms windows, not more
+    expect(policy()).toBe(false);
+    loop.pass(20, 1);
+    expect(policy()).toBe(false); // within the 5 s back-off
+  });
+
+  it('leaving exactly a second after entering is not quick: the wait stays 5 s and does not double', () => {
+    const loop = new FakeLoop();
+    const policy = createThreadPoolPolicy(loop);
+    loop.pass(20, 1);
+    expect(policy()).toBe(true);
+    for (let i = 0; i < 9; i++) {
+      loop.pass(100, 0.9);
+      expect(policy()).toBe(true);
+    }
+    loop.pass(100, 0.2); // 1000 ms after entering
+    expect(policy()).toBe(false);
+    loop.pass(5000, 1);
+    expect(policy()).toBe(true);
+    loop.pass(100, 0.2); // a quick exit now: it waits 5 s (only the one after it 10 s)
+    expect(policy()).toBe(false);
+    loop.pass(4900, 1);
+    expect(policy()).toBe(false);
+    loop.pass(100, 1);
+    expect(policy()).toBe(true);
+  });
+
+  it('setThreadPoolPolicy gives back a function restoring the policy it replaced', () => {
+    const restoreFirst = setThreadPoolPolicy(() => true);
+    try {
+      const restoreSecond = setThreadPoolPolicy(() => false);
+      expect(preferThreadPool()).toBe(false);
+      restoreSecond();
+      expect(preferThreadPool()).toBe(true);
+    } finally {
+      restoreFirst();
+    }
   });
 });

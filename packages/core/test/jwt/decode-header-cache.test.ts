@@ -50,4 +50,22 @@ describe('decodeJwt JOSE header cache (rule J13 unchanged)', () => {
     for (const header of headers) expect(decodeJwt(token(header)).header).toEqual(parsed(header));
     for (const header of headers) expect(decodeJwt(token(header)).header).toEqual(parsed(header));
   });
+
+  it('keeps a header segment of exactly 512 characters (the longest kept)', () => {
+    // 384 bytes of JSON are 512 base64url characters.
+    const header = JSON.stringify({ alg: 'ES256', kid: 'k'.repeat(384 - '{"alg":"ES256","kid":""}'.length) });
+    expect(b64(header)).toHaveLength(512);
+    const one = decodeJwt(token(header));
+    expect(decodeJwt(token(header)).header).toBe(one.header);
+  });
+
+  it('holds at most 256 headers: one more empties it, so a header kept before is decoded afresh', () => {
+    const headers = Array.from({ length: 257 }, (_, i) => JSON.stringify({ alg: 'ES256', kid: `bound-${i}` }));
+    const first = decodeJwt(token(headers[0] as string)).header;
+    expect(decodeJwt(token(headers[0] as string)).header).toBe(first);
+    for (const header of headers.slice(1)) decodeJwt(token(header));
+    const again = decodeJwt(token(headers[0] as string)).header;
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+  });
 });

@@ -55,4 +55,21 @@ describe('decodeJwt (J13)', () => {
       expect((err as Error).message).toBe('claims set repeats the member "sub"');
     }
   });
+
+  it('says which part is broken and how, in the error detail (for logs)', () => {
+    const detail = (token: string) => {
+      try {
+        decodeJwt(token);
+      } catch (err) {
+        return (err as JwtDecodeError).detail;
+      }
+      throw new Error('expected decodeJwt to throw');
+    };
+    expect(detail(rawToken('nope', {}))).toBe('JOSE header is not JSON');
+    expect(detail(rawToken({}, 'nope'))).toBe('claims set is not JSON');
+    expect(detail(rawToken('[]', {}))).toBe('JOSE header is not a JSON object');
+    expect(detail(rawToken({}, 'null'))).toBe('claims set is not a JSON object');
+    expect(detail('a.b.c.d.e')).toMatch(/JWE/);
+    expect(detail('a.b')).toMatch(/three base64url segments/);
+  });
 });

@@ -51,4 +51,21 @@ describe('signatureDigest (J7 replay key without jti)', () => {
     const odd = Buffer.alloc(63, 0xff);
     expect(signatureDigest('ES256', odd)).toBe(sha256(odd));
   });
+
+  it('J7 digests even-length signatures of RSA and EdDSA as they are (no low-s form outside ECDSA)', () => {
+    for (const [alg, length] of [['RS256', 256], ['PS256', 256], ['EdDSA', 64], ['Ed25519', 64]] as const) {
+      const bytes = Buffer.alloc(length, 0xff);
+      expect(signatureDigest(alg, bytes)).toBe(sha256(bytes));
+    }
+  });
+
+  it('J7 keeps s = floor(n / 2) as it is and maps s = floor(n / 2) + 1 onto it (the boundary of low-s)', () => {
+    const n = ORDERS.ES256 as bigint;
+    const r = Buffer.alloc(32, 9);
+    const half = Buffer.concat([r, toBytes(n / 2n, 32)]);
+    const above = Buffer.concat([r, toBytes(n / 2n + 1n, 32)]);
+    expect(n - (n / 2n + 1n)).toBe(n / 2n); // n is odd: the two are each other's twin
+    expect(signatureDigest('ES256', half)).toBe(sha256(half));
+    expect(signatureDigest('ES256', above)).toBe(sha256(half));
+  });
 });

@@ -95,4 +95,29 @@ describe('verifySignature (J9)', () => {
     expect(await verifySignature('EdDSA', await publicKey(ed, 'EdDSA'), eddsa.input, eddsa.signature)).toBe(true);
     expect(await verifySignature('EdDSA', await publicKey(ed, 'EdDSA'), eddsa.input, eddsa.signature.subarray(1))).toBe(false);
   });
+
+  it('RFC 8725 §3.1 refuses a private key as the verification key', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const input = Buffer.from('header.payload');
+    const signature = cryptoSign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    expect(await verifySignature('ES256', privateKey, input, signature)).toBe(false);
+  });
+
+  it('J9 refuses an EC key of another curve, even with a signature of its own length and the algorithm\'s hash', async () => {
+    const { privateKey, publicKey: p384 } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    const input = Buffer.from('header.payload');
+    const signature = cryptoSign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    expect(signature).toHaveLength(96);
+    expect(await verifySignature('ES384', p384, input, cryptoSign('sha384', input, { key: privateKey, dsaEncoding: 'ieee-p1363' }))).toBe(true);
+    expect(await verifySignature('ES256', p384, input, signature)).toBe(false);
+  });
+
+  it('RFC 8725 §3.1 refuses an ES256 key and signature presented as EdDSA (64 bytes both)', async () => {
+    const { privateKey, publicKey: p256 } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const input = Buffer.from('header.payload');
+    const signature = cryptoSign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    expect(await verifySignature('ES256', p256, input, signature)).toBe(true);
+    expect(await verifySignature('EdDSA', p256, input, signature)).toBe(false);
+    expect(await verifySignature('Ed25519', p256, input, signature)).toBe(false);
+  });
 });
