@@ -71,7 +71,8 @@ export async function verifySignature(alg: string, key: CryptoKey | KeyObject, s
   const hash = SPECS[alg]!.hash;
   try {
     if (!preferThreadPool()) return verify(hash, signingInput, v.input, signature);
-    return new Promise((resolve) => verify(hash, signingInput, v.input, signature, (err, ok) => resolve(err === null && ok)));
+    // Awaited here, so that a throw inside the executor (a rejection) is refused like a synchronous one.
+    return await new Promise((resolve) => verify(hash, signingInput, v.input, signature, (err, ok) => resolve(err === null && ok)));
   } catch {
     return false;
   }

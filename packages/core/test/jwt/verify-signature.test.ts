@@ -1,5 +1,6 @@
 import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
+import { setThreadPoolPolicy } from '../../src/jwt/crypto-scheduler.js';
 import { verifySignature } from '../../src/jwt/verify-signature.js';
 import { makeKey, sign, type TestKey } from '../support/fixtures.js';
 
@@ -119,5 +120,19 @@ describe('verifySignature (J9)', () => {
     expect(await verifySignature('ES256', p256, input, signature)).toBe(true);
     expect(await verifySignature('EdDSA', p256, input, signature)).toBe(false);
     expect(await verifySignature('Ed25519', p256, input, signature)).toBe(false);
+  });
+
+  it.each([
+    ['inline', false],
+    ['on the thread pool', true],
+  ])('returns false, never throws or rejects, when node:crypto throws (%s)', async (_, pool) => {
+    const restore = setThreadPoolPolicy(() => pool);
+    try {
+      const { privateKey, publicKey: p256 } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const signature = cryptoSign('sha256', Buffer.from('x'), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+      await expect(verifySignature('ES256', p256, {} as Uint8Array, signature)).resolves.toBe(false);
+    } finally {
+      restore();
+    }
   });
 });
