@@ -45,4 +45,8 @@ describe('scope (RFC 6749 §3.3)', () => {
     expect(malformed?.message).toMatch(/malformed/);
     expect(beyond?.message).toMatch(/exceeds/);
   });
+
+  it('R10 names every scope beyond the allowed set in the detail, space-separated', () => {
+    expect(() => grantScope(['a', 'admin', 'root'], new Set(['a']))).toThrow(expect.objectContaining({ detail: 'not allowed: admin root' }));
+  });
 });

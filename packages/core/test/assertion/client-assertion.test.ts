@@ -357,4 +357,8 @@ describe('client authentication with a JWT assertion (private_key_jwt)', () => {
       await expect(server.authenticateClient({ method: 'GET', headers: {} })).rejects.toMatchObject({ status: 405, reason: 'method_not_allowed' });
     });
   });
+
+  it('P2 refuses Authorization-header authentication as an unsupported method (the reason in logs)', async () => {
+    await expect(server.exchange(formRequest({ grant_type: 'client_credentials' }, { authorization: 'Basic d29ya2VyOnNlY3JldA==' }))).rejects.toMatchObject(invalidClient('unsupported_client_auth'));
+  });
 });

@@ -153,3 +153,37 @@ describe('repeatable resource (RFC 8707 §2)', () => {
     expect(() => readForm(post(body), 65536)).toThrow(expect.objectContaining({ reason: 'repeated_parameter' }));
   });
 });
+
+describe('a parsed body (a framework parsed the form first)', () => {
+  it('RFC 8707 §2 keeps every value of resource a body parser gave as an array, and refuses another array or a non-string item', () => {
+    const params = readForm(post({ grant_type: 'x', resource: ['https://a.example', 'https://b.example'] }), LIMIT);
+    expect(paramValues(params, 'resource')).toEqual(['https://a.example', 'https://b.example']);
+    expect(param(params, 'resource')).toBe('https://a.example');
+    expect(paramValues(readForm(post({ resource: 'https://a.example' }), LIMIT), 'resource')).toEqual(['https://a.example']);
+    expect(() => readForm(post({ scope: ['a', 'b'] }), LIMIT)).toThrow(expect.objectContaining({ reason: 'repeated_parameter' }));
+    expect(() => readForm(post({ resource: ['https://a.example', 5] }), LIMIT)).toThrow(expect.objectContaining({ error: 'invalid_request' }));
+  });
+
+  it('names a parameter whose value is not text in the description, cut to 64 characters', () => {
+    for (const [name, shown] of [['scope', 'scope'], ['n'.repeat(100), 'n'.repeat(64)]]) {
+      try {
+        readForm(post({ [name as string]: 5 }), LIMIT);
+        throw new Error('expected a rejection');
+      } catch (err) {
+        expect(err).toMatchObject({ error: 'invalid_request', reason: 'malformed_body' });
+        expect((err as Error).message).toBe(`parameter ${shown} is malformed`);
+      }
+    }
+  });
+
+  it('R8 says the body is too large in the description of its 413', () => {
+    expect(() => readForm(post('a='.padEnd(200, 'x')), 100)).toThrow(expect.objectContaining({ status: 413, message: expect.stringMatching(/too large/) }));
+  });
+
+  it('paramValues gives the one value of a parameter that does not repeat, and drops empty values of resource', () => {
+    const params = readForm(post('scope=a&resource=&resource=https%3A%2F%2Fr.example&resource='), LIMIT);
+    expect(paramValues(params, 'scope')).toEqual(['a']);
+    expect(paramValues(params, 'resource')).toEqual(['https://r.example']);
+    expect(paramValues(params, 'audience')).toEqual([]);
+  });
+});
