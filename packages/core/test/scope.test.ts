@@ -40,10 +40,16 @@ describe('scope (RFC 6749 §3.3)', () => {
   });
 
   it('R10 a malformed scope and a scope beyond the allowed set are told apart in error_description', () => {
-    const malformed = (() => { try { parseScope('a  b'); } catch (err) { return err as Error; } })();
-    const beyond = (() => { try { grantScope(['x'], new Set()); } catch (err) { return err as Error; } })();
-    expect(malformed?.message).toMatch(/malformed/);
-    expect(beyond?.message).toMatch(/exceeds/);
+    const refusal = (fn: () => unknown): Error => {
+      try {
+        fn();
+      } catch (err) {
+        return err as Error;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(refusal(() => parseScope('a  b')).message).toMatch(/malformed/);
+    expect(refusal(() => grantScope(['x'], new Set())).message).toMatch(/exceeds/);
   });
 
   it('R10 names every scope beyond the allowed set in the detail, space-separated', () => {

@@ -11,7 +11,7 @@ import type { AssertionUse } from '../events.js';
 import { verifySignature } from '../jwt/verify-signature.js';
 import { scopeNotAllowed } from '../scope.js';
 import type { Registration } from './registration.js';
-import { assertionRulesFor, type AssertionRule, type AssertionStepId } from './rules.js';
+import { assertionRulesFor, failureClaim, type AssertionRule, type AssertionStepId } from './rules.js';
 import { Attempt, STEPS, type PipelineSettings, type SelectRegistration, type Step, type StepFailure, type VerifyOptions } from './steps.js';
 
 /** A verified assertion: its header and claims, now trusted. */
@@ -198,11 +198,7 @@ export class AssertionPipeline {
   /** The error of a failed step, its reason and claim checked against the rule table; reported unless a dry run. */
   #refusal(a: Attempt<Registration>, rule: AssertionRule, failure: StepFailure, report: boolean): OAuthError {
     const { reason, detail, cause } = failure;
-    const claim = failure.claim === undefined ? (rule.claims?.length === 1 ? rule.claims[0] : undefined) : (failure.claim ?? undefined);
-    if (!rule.reasons.includes(reason) || (claim !== undefined && !rule.claims?.includes(claim))) {
-      // A step failing in a way its table entry does not list is a bug: a 500, never a quiet 400.
-      throw new Error(`step ${rule.id} failed with ${reason}${claim === undefined ? '' : `/${claim}`}, which ASSERTION_RULES does not list`);
-    }
+    const claim = failureClaim(rule, reason, failure.claim);
     const emit = report ? this.#settings.emit : () => {};
     const { use, iss } = a;
     switch (reason) {

@@ -136,3 +136,17 @@ const BY_USE: Readonly<Record<AssertionUse, readonly AssertionRule[]>> = Object.
 export function assertionRulesFor(use: AssertionUse): readonly AssertionRule[] {
   return BY_USE[use];
 }
+
+/**
+ * The claim a refusal by `rule` names: `claim` as the step gave it, or, when the step gave none
+ * (undefined), the rule's only claim; null means none. Throws an Error when the table does not list the
+ * reason, or the claim, for the rule: a step failing in a way its entry does not list is a bug, answered
+ * as a 500, never as a quiet 400.
+ */
+export function failureClaim(rule: AssertionRule, reason: ReasonCode, claim: string | null | undefined): string | undefined {
+  const named = claim === undefined ? (rule.claims?.length === 1 ? rule.claims[0] : undefined) : (claim ?? undefined);
+  if (!rule.reasons.includes(reason) || (named !== undefined && !rule.claims?.includes(named))) {
+    throw new Error(`step ${rule.id} failed with ${reason}${named === undefined ? '' : `/${named}`}, which ASSERTION_RULES does not list`);
+  }
+  return named;
+}

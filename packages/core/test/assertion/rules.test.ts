@@ -1,4 +1,5 @@
 import { ASSERTION_RULES, assertionRulesFor } from '@rfc7523/core';
+import { failureClaim } from '../../src/assertion/rules.js';
 
 // The order of checks as docs/rules.md (R0 and each rule's section) and RFC 7523 §3 describe it, written
 // out here by hand so that a change to the table has to be made twice, on purpose.
@@ -67,5 +68,27 @@ describe('ASSERTION_RULES, the rule table as data', () => {
     expect(ASSERTION_RULES.find((r) => r.id === 'registered')!.fix('unknown_client', context)).toBe(
       'register "c" under "clients" in the server\'s trust configuration, or set iss and sub to a registered client_id',
     );
+  });
+});
+
+describe('failureClaim, the table check of every refusal', () => {
+  const rule = (id: string) => ASSERTION_RULES.find((r) => r.id === id)!;
+
+  it("names the step's only claim when the step gave none, the step's claim when it gave one, and none for null", () => {
+    expect(rule('exp').claims).toEqual(['exp']);
+    expect(failureClaim(rule('exp'), 'missing_claim', undefined)).toBe('exp');
+    expect(failureClaim(rule('iss-sub'), 'missing_claim', 'sub')).toBe('sub');
+    expect(failureClaim(rule('exp'), 'missing_claim', null)).toBeUndefined();
+    expect(rule('iss-sub').claims!.length).toBeGreaterThan(1);
+    expect(failureClaim(rule('iss-sub'), 'missing_claim', undefined)).toBeUndefined();
+  });
+
+  it('throws (a bug, a 500) for a reason or a claim the entry does not list, naming the step, reason and claim', () => {
+    expect(() => failureClaim(rule('exp'), 'jti_replayed', undefined)).toThrow(new Error('step exp failed with jti_replayed/exp, which ASSERTION_RULES does not list'));
+    expect(() => failureClaim(rule('exp'), 'missing_claim', 'nbf')).toThrow(new Error('step exp failed with missing_claim/nbf, which ASSERTION_RULES does not list'));
+    expect(() => failureClaim(rule('compact'), 'jti_replayed', null)).toThrow(new Error('step compact failed with jti_replayed, which ASSERTION_RULES does not list'));
+    expect(rule('compact').claims).toBeUndefined();
+    expect(() => failureClaim(rule('compact'), 'malformed_jwt', 'jti')).toThrow(/compact failed with malformed_jwt\/jti/);
+    expect(failureClaim(rule('compact'), 'malformed_jwt', undefined)).toBeUndefined();
   });
 });

@@ -89,4 +89,9 @@ describe('the client_credentials grant (RFC 6749 §4.4) with private_key_jwt', (
     const stranger = { clientId: 'gone', metadata: { client_id: 'gone' }, assertion: {} } as unknown as GrantContext['client'];
     await expect(handler.handle({ ...context, client: stranger } as GrantContext)).rejects.toMatchObject({ error: 'invalid_client', status: 401, reason: 'client_auth_required' });
   });
+
+  it('the handler refuses a missing client with its own description', async () => {
+    const context = { grantType: 'client_credentials', params: new Map(), requestedScope: [], issueAccessToken: () => Promise.reject(new Error('unreachable')), requireDpopProof: () => {}, client: null };
+    await expect(new ClientCredentialsGrant().handle(context as GrantContext)).rejects.toThrow('client authentication is required');
+  });
 });

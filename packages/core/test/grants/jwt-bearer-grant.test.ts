@@ -349,3 +349,9 @@ describe('the jwt-bearer grant (RFC 7523 §2.1, §3.1)', () => {
     });
   });
 });
+
+describe('the jwt-bearer grant without an assertion', () => {
+  it('says the assertion parameter is required', async () => {
+    await expect(server.exchange(jwtBearer(''))).rejects.toThrow('the assertion parameter is required');
+  });
+});

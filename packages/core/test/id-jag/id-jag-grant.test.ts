@@ -362,3 +362,33 @@ describe('trust file: id_jag and resources', () => {
     expect(parseTrustConfig({ ...issuer({ jwks: issuerJwks }), resources: [MCP] }).resources).toEqual([MCP]);
   });
 });
+
+describe('G3 G4 refusals: the description and the assertion.rejected event', () => {
+  const caught = (req: PlainRequest) =>
+    server.exchange(req).then(
+      () => {
+        throw new Error('expected a refusal');
+      },
+      (err: Error & { detail?: string }) => err,
+    );
+
+  it('G3 client authentication required: invalid_client, its description, one event naming the issuer', async () => {
+    events.length = 0;
+    const err = await caught(await request(await idJag(), {}, null));
+    expect(err.message).toBe('client authentication is required');
+    expect(typeof err.detail).toBe('string');
+    expect(events.filter((e) => e.type === 'assertion.rejected')).toEqual([
+      { type: 'assertion.rejected', use: 'authorization_grant', error: 'invalid_client', reason: 'client_auth_required', detail: err.detail, issuer: IDP },
+    ]);
+  });
+
+  it('G4 a resource not allowed: invalid_target, its description, one event naming the issuer', async () => {
+    events.length = 0;
+    const err = await caught(await request(await idJag(), { resource: 'https://elsewhere.example.com/' }));
+    expect(err.message).toBe('the requested resource is not allowed');
+    expect(typeof err.detail).toBe('string');
+    expect(events.filter((e) => e.type === 'assertion.rejected')).toEqual([
+      { type: 'assertion.rejected', use: 'authorization_grant', error: 'invalid_target', reason: 'resource_not_allowed', detail: err.detail, issuer: IDP },
+    ]);
+  });
+});
