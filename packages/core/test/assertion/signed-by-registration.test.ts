@@ -4,8 +4,12 @@
  * anyone shows configuration-dependent steps only to the holder of a registered key (docs/explain.md).
  * The keys are minted here; a stranger's key with the same `kid` is the forgery.
  */
+import { importJWK, type CryptoKey } from 'jose';
 import type { AuthorizationServer } from '@rfc7523/core';
-import { clientClaims, frozenClock, grantClaims, jwks, makeKey, makeServer, rawToken, sign, type TestKey } from '../support/fixtures.js';
+import { AssertionPipeline } from '../../src/assertion/pipeline.js';
+import type { Registration } from '../../src/assertion/registration.js';
+import { MemoryReplayStore } from '../../src/replay/memory-replay-store.js';
+import { clientClaims, frozenClock, grantClaims, ISSUER, jwks, makeKey, makeServer, rawToken, sign, TOKEN_ENDPOINT, type TestKey } from '../support/fixtures.js';
 
 const clock = frozenClock();
 let server: AuthorizationServer;
@@ -90,5 +94,54 @@ describe('signedByRegistration, the dry run signature probe', () => {
     const passed = await client(await sign(worker, clientClaims(clock, 'worker')));
     expect(passed.verdict).toBe('pass');
     expect('error' in passed).toBe(false);
+  });
+});
+
+describe('signedByRegistration with a caller-selected registration (AssertionPipeline.trace)', () => {
+  const registration = (kind: 'client' | 'issuer', issuer: string, key: TestKey): Registration => ({
+    kind,
+    issuer,
+    resolveKey: async () => (await importJWK(key.publicJwk, 'ES256')) as CryptoKey,
+    algorithms: new Set(['ES256']),
+    maxLifetime: 3600,
+    requireJti: true,
+    audience: { sole: false, tokenEndpoint: true },
+    requireExplicitTyp: false,
+    scope: new Set(),
+    subjects: null,
+  });
+  const pipeline = () =>
+    new AssertionPipeline({
+      issuer: ISSUER,
+      tokenEndpoint: TOKEN_ENDPOINT,
+      clockTolerance: 30,
+      maxAssertionLength: 16_384,
+      replayStore: new MemoryReplayStore({ now: clock.now }),
+      now: clock.now,
+      emit: () => {},
+      clientIds: new Set(),
+    });
+
+  it('is false, without throwing, when selecting the registration throws', async () => {
+    const token = await sign(worker, clientClaims(clock, 'worker'));
+    const trace = await pipeline().trace('client_authentication', token, () => { throw new Error('registry unavailable'); }, { clientId: 'other' });
+    expect(trace.steps.find((s) => s.result === 'fail')?.id).toBe('client-id');
+    expect(trace.signedByRegistration).toBe(false);
+    const control = await pipeline().trace('client_authentication', token, () => registration('client', 'worker', worker), { clientId: 'other' });
+    expect(control.signedByRegistration).toBe(true);
+  });
+
+  it('is false for a registration of the other kind, or for another identifier, even if its key signed the token', async () => {
+    const token = await sign(ci, expired(grantClaims(clock, 'ci', 'repo:a')));
+    const trace = (select: () => Registration) => pipeline().trace('authorization_grant', token, select);
+    expect((await trace(() => registration('issuer', 'ci', ci))).signedByRegistration).toBe(true);
+    expect((await trace(() => registration('issuer', 'elsewhere', ci))).signedByRegistration).toBe(false);
+    // Client authentication failing before its registration step (client_id names another client): a
+    // registration of the other kind, or for another client, is not the one the token names.
+    const client = await sign(worker, clientClaims(clock, 'worker'));
+    const traceClient = (select: () => Registration) => pipeline().trace('client_authentication', client, select, { clientId: 'other' });
+    expect((await traceClient(() => registration('client', 'worker', worker))).signedByRegistration).toBe(true);
+    expect((await traceClient(() => registration('issuer', 'worker', worker))).signedByRegistration).toBe(false);
+    expect((await traceClient(() => registration('client', 'someone', worker))).signedByRegistration).toBe(false);
   });
 });
