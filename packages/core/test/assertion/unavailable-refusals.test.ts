@@ -62,3 +62,26 @@ describe('refusals that are outages: temporarily_unavailable with a description,
     expect(accepted !== undefined && 'jti' in accepted).toBe(false);
   });
 });
+
+describe('the shape of refusal events and trace steps (no member holding undefined)', () => {
+  it('an assertion.rejected event has exactly its members: no claim, issuer or condition member when there is none', async () => {
+    const events: Rfc7523Event[] = [];
+    const server = await makeServer({ now: clock.now, onEvent: (e) => events.push(e), trustedIssuers: [{ issuer: 'ci', jwks: jwks(key), allow_any_subject: true }] });
+    await caught(server.exchange(jwtBearer('not-a-jwt')));
+    const [rejected] = events.filter((e) => e.type === 'assertion.rejected');
+    expect(rejected).toStrictEqual({ type: 'assertion.rejected', use: 'authorization_grant', error: 'invalid_grant', reason: 'malformed_jwt', detail: expect.any(String) });
+    const token = await sign(key, { ...grantClaims(clock, 'ci', 'pod'), exp: clock.seconds() - 300, iat: clock.seconds() - 600 });
+    events.length = 0;
+    await caught(server.exchange(jwtBearer(token)));
+    expect(events.filter((e) => e.type === 'assertion.rejected')).toStrictEqual([
+      { type: 'assertion.rejected', use: 'authorization_grant', error: 'invalid_grant', reason: 'expired', detail: expect.any(String), claim: 'exp', issuer: 'ci' },
+    ]);
+  });
+
+  it('a failed trace step has no claim member when the refusal names none', async () => {
+    const server = await makeServer({ now: clock.now, trustedIssuers: [{ issuer: 'ci', jwks: jwks(key), allow_any_subject: true }] });
+    const trace = await server.traceAssertion('authorization_grant', 'not-a-jwt');
+    const failed = trace.steps.find((s) => s.result === 'fail');
+    expect(failed).toStrictEqual({ id: 'compact', rule: 'J13', check: expect.any(String), result: 'fail', reason: 'malformed_jwt', detail: expect.any(String) });
+  });
+});
