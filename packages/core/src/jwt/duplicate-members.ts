@@ -71,7 +71,8 @@ export function flatMemberCount(text: string): number {
       }
       i = j;
     } else if (c === 0x7b /* { */) {
-      if (++objects > 1 || arrays > 0) return -1;
+      // A second object, nested or inside an array (every array is inside the object: see `[`).
+      if (++objects > 1) return -1;
       expectKey = true;
     } else if (c === 0x5b /* [ */) {
       if (objects === 0) return -1;
