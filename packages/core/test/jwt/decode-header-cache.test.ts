@@ -69,3 +69,25 @@ describe('decodeJwt JOSE header cache (rule J13 unchanged)', () => {
     expect(again).toEqual(first);
   });
 });
+
+describe('decodeJwt JOSE header cache bound (256 entries, emptied when full)', () => {
+  const header = (name: string) => JSON.stringify({ alg: 'ES256', kid: name });
+  /** Whether `kid` is cached now: a hit gives the object `kept` again (and changes nothing). */
+  const hit = (name: string, kept: unknown) => decodeJwt(token(header(name))).header === kept;
+
+  it('keeps a header through 254 more distinct headers after the cache was emptied, and loses it at the 255th', () => {
+    // Find the moment the cache is emptied: then it holds the header that emptied it and the sentinel.
+    let kept = decodeJwt(token(header('sentinel'))).header;
+    for (let i = 0; hit('sentinel', kept); i++) {
+      expect(i).toBeLessThan(300);
+      decodeJwt(token(header(`sync-${i}`)));
+    }
+    kept = decodeJwt(token(header('sentinel'))).header; // the miss above put it back: 2 entries now
+    for (let i = 0; i < 254; i++) {
+      decodeJwt(token(header(`fill-${i}`)));
+      expect(hit('sentinel', kept)).toBe(true);
+    }
+    decodeJwt(token(header('fill-254')));
+    expect(hit('sentinel', kept)).toBe(false);
+  });
+});
