@@ -145,3 +145,14 @@ describe('signedByRegistration with a caller-selected registration (AssertionPip
     expect((await traceClient(() => registration('client', 'someone', worker))).signedByRegistration).toBe(false);
   });
 });
+
+describe('signedByRegistration and the algorithm', () => {
+  it('is false for a decoded token naming its registration under alg none or a MAC algorithm', async () => {
+    for (const alg of ['none', 'HS256']) {
+      const trace = await client(rawToken({ alg, kid: 'w1' }, clientClaims(clock, 'worker'), 'c2lnbmF0dXJl'));
+      expect(trace.header).toMatchObject({ alg });
+      expect(trace.steps.find((s) => s.id === 'iss-sub')?.result).toBe('pass');
+      expect(trace.signedByRegistration).toBe(false);
+    }
+  });
+});
