@@ -1,9 +1,6 @@
-import { importJWK, type CryptoKey } from 'jose';
 import { assertionRulesFor, ASSERTION_RULES, OAuthError, type AssertionTrace, type AuthorizationServer, type Rfc7523Event } from '@rfc7523/core';
-import { AssertionPipeline } from '../../src/assertion/pipeline.js';
-import type { Registration } from '../../src/assertion/registration.js';
-import { MemoryReplayStore } from '../../src/replay/memory-replay-store.js';
-import { clientClaims, clientCredentials, frozenClock, grantClaims, ISSUER, jwks, jwtBearer, makeKey, makeServer, rawToken, sign, TOKEN_ENDPOINT, type TestKey } from '../support/fixtures.js';
+import { clientClaims, clientCredentials, frozenClock, grantClaims, jwks, jwtBearer, makeKey, makeServer, rawToken, sign, TOKEN_ENDPOINT, type TestKey } from '../support/fixtures.js';
+import { testPipeline, testRegistration } from '../support/pipeline.js';
 
 const clock = frozenClock();
 let server: AuthorizationServer;
@@ -180,28 +177,8 @@ describe('the order decides which of several faults is reported', () => {
 });
 
 describe('AssertionPipeline, the registration a caller selects', () => {
-  const registration = (kind: 'client' | 'issuer', issuer: string): Registration => ({
-    kind,
-    issuer,
-    resolveKey: () => Promise.reject(new Error('no key')),
-    algorithms: new Set(['ES256']),
-    maxLifetime: 3600,
-    requireJti: true,
-    audience: { sole: false, tokenEndpoint: true },
-    requireExplicitTyp: false,
-    scope: new Set(),
-    subjects: null,
-  });
-  const pipeline = new AssertionPipeline({
-    issuer: ISSUER,
-    tokenEndpoint: TOKEN_ENDPOINT,
-    clockTolerance: 30,
-    maxAssertionLength: 16_384,
-    replayStore: new MemoryReplayStore({ now: clock.now }),
-    now: clock.now,
-    emit: () => {},
-    clientIds: new Set(),
-  });
+  const registration = (kind: 'client' | 'issuer', issuer: string) => testRegistration(kind, issuer);
+  const pipeline = testPipeline(clock);
 
   it("is used only for its own identifier: another issuer's registration is an untrusted issuer", async () => {
     const token = await sign(ci, grantClaims(clock, 'ci', 'repo:a'));
@@ -216,8 +193,7 @@ describe('AssertionPipeline, the registration a caller selects', () => {
   });
 
   it('client authentication grants no scope and no resource', async () => {
-    const key = { ...registration('client', 'worker'), resolveKey: async () => (await importJWK(worker.publicJwk, 'ES256')) as CryptoKey };
-    const result = await pipeline.verify('client_authentication', await sign(worker, clientClaims(clock, 'worker')), () => key);
+    const result = await pipeline.verify('client_authentication', await sign(worker, clientClaims(clock, 'worker')), () => testRegistration('client', 'worker', worker));
     expect(result).toMatchObject({ scope: [], resource: [], subject: 'worker' });
   });
 

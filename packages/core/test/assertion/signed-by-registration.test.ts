@@ -4,12 +4,10 @@
  * anyone shows configuration-dependent steps only to the holder of a registered key (docs/explain.md).
  * The keys are minted here; a stranger's key with the same `kid` is the forgery.
  */
-import { importJWK, type CryptoKey } from 'jose';
 import type { AuthorizationServer } from '@rfc7523/core';
-import { AssertionPipeline } from '../../src/assertion/pipeline.js';
 import type { Registration } from '../../src/assertion/registration.js';
-import { MemoryReplayStore } from '../../src/replay/memory-replay-store.js';
-import { clientClaims, frozenClock, grantClaims, ISSUER, jwks, makeKey, makeServer, rawToken, sign, TOKEN_ENDPOINT, type TestKey } from '../support/fixtures.js';
+import { clientClaims, frozenClock, grantClaims, jwks, makeKey, makeServer, rawToken, sign, type TestKey } from '../support/fixtures.js';
+import { testPipeline, testRegistration } from '../support/pipeline.js';
 
 const clock = frozenClock();
 let server: AuthorizationServer;
@@ -98,29 +96,8 @@ describe('signedByRegistration, the dry run signature probe', () => {
 });
 
 describe('signedByRegistration with a caller-selected registration (AssertionPipeline.trace)', () => {
-  const registration = (kind: 'client' | 'issuer', issuer: string, key: TestKey): Registration => ({
-    kind,
-    issuer,
-    resolveKey: async () => (await importJWK(key.publicJwk, 'ES256')) as CryptoKey,
-    algorithms: new Set(['ES256']),
-    maxLifetime: 3600,
-    requireJti: true,
-    audience: { sole: false, tokenEndpoint: true },
-    requireExplicitTyp: false,
-    scope: new Set(),
-    subjects: null,
-  });
-  const pipeline = () =>
-    new AssertionPipeline({
-      issuer: ISSUER,
-      tokenEndpoint: TOKEN_ENDPOINT,
-      clockTolerance: 30,
-      maxAssertionLength: 16_384,
-      replayStore: new MemoryReplayStore({ now: clock.now }),
-      now: clock.now,
-      emit: () => {},
-      clientIds: new Set(),
-    });
+  const registration = testRegistration;
+  const pipeline = () => testPipeline(clock);
 
   it('is false, without throwing, when selecting the registration throws', async () => {
     const token = await sign(worker, clientClaims(clock, 'worker'));
