@@ -187,6 +187,7 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
   'id-jag-typ': idJagTypStep,
 
   'iss-is-sub': (a) =>
+    // Stryker disable next-line LogicalOperator: step registered has made registration.issuer equal sub, so the two comparisons are one
     a.iss !== a.sub || a.iss !== a.registration.issuer ? afterDecoy(a, { reason: 'iss_mismatch', detail: 'iss must equal sub and the client_id' }) : undefined,
 
   subject: (a) => {

@@ -4,6 +4,7 @@ import type { GrantContext, GrantHandler, TokenResponseBody } from './grant-hand
 
 /** The client_credentials grant (RFC 6749 §4.4) for clients authenticated with `private_key_jwt`. */
 export class ClientCredentialsGrant implements GrantHandler {
+  // Stryker disable next-line BooleanLiteral: handle refuses a missing client itself, with the same error and description
   readonly requireClient = true;
 
   async handle(context: GrantContext): Promise<TokenResponseBody> {

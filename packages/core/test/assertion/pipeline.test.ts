@@ -203,3 +203,11 @@ describe('AssertionPipeline, the registration a caller selects', () => {
     }
   });
 });
+
+describe('AssertionPipeline called without a requested scope', () => {
+  it('grants the empty scope: no scope requested is none asked for, not a scope the registration lacks', async () => {
+    const token = await sign(ci, grantClaims(clock, 'ci', 'repo:a'));
+    const result = await testPipeline(clock).verify('authorization_grant', token, () => testRegistration('issuer', 'ci', ci));
+    expect(result).toMatchObject({ scope: [], subject: 'repo:a' });
+  });
+});
