@@ -10,9 +10,10 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 function usualExponent(e: string): boolean {
   const bytes = Buffer.from(e, 'base64url');
   let i = 0;
-  while (i < bytes.length && bytes[i] === 0) i++;
+  while (bytes[i] === 0) i++; // stops at the end too: bytes[bytes.length] is undefined
   const significant = bytes.subarray(i);
-  if (significant.length === 0 || significant.length > 4) return false;
+  if (significant.length > 4) return false;
+  // No significant byte (an empty or all-zero exponent) gives 0, refused here with the other small ones.
   const value = significant.reduce((acc, byte) => acc * 256 + byte, 0);
   return value >= 3 && value % 2 === 1;
 }
@@ -20,7 +21,7 @@ function usualExponent(e: string): boolean {
 function rsaBits(n: string): number {
   const bytes = Buffer.from(n, 'base64url');
   let i = 0;
-  while (i < bytes.length && bytes[i] === 0) i++;
+  while (bytes[i] === 0) i++; // stops at the end too: bytes[bytes.length] is undefined
   if (i === bytes.length) return 0;
   return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i] as number));
 }
