@@ -14,6 +14,7 @@ export async function readLimitedText(response: Response, maxBytes: number, sign
   signal?.throwIfAborted();
   const reader = response.body.getReader();
   // Cancelling rejects the pending read, so the loop below ends on abort whatever fetch does with the signal.
+  // Stryker disable next-line OptionalChaining: onAbort only runs as a listener of signal, so signal is defined there
   const onAbort = () => void reader.cancel(signal?.reason).catch(() => {});
   signal?.addEventListener('abort', onAbort, { once: true });
   const chunks: Uint8Array[] = [];
