@@ -4,9 +4,9 @@
  * is observed, and a real local HTTP server where the connection matters.
  */
 import { getEventListeners } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readLimitedText } from '../../src/keys/read-limited-body.js';
+import { startJwksServer, type JwksServer } from '../../../../test/support/jwks-server.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 /** Lets pending reads, cancellations and stream callbacks run. */
@@ -137,25 +137,22 @@ describe('J10 a body read is abandoned when its signal aborts', () => {
 });
 
 describe('J10 over a real HTTP connection', () => {
-  let server: Server;
+  let server: JwksServer;
   let url: string;
   let handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** Resolves when the client side has dropped the connection of the latest request. */
   let closed: Promise<void>;
 
   beforeEach(async () => {
-    server = createServer((req, res) => {
+    server = await startJwksServer();
+    server.reply = (req, res) => {
       closed = new Promise<void>((resolve) => req.socket.once('close', () => resolve()));
       handler(req, res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
+    };
+    url = server.uri;
   });
 
-  afterEach(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterEach(() => server.close());
 
   it('J10 reads a body served by a server', async () => {
     handler = (_req, res) => res.end('{"keys":[]}');

@@ -5,11 +5,11 @@
  * deadline, and the `alg` labels of Ed25519 keys. Against a real HTTP endpoint on 127.0.0.1.
  */
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
 import { KeyNotFoundError, localKeySet, REMOTE_KEY_SET_DEFAULTS, RemoteKeySet, type RemoteKeySetOptions } from '../../src/keys/remote-key-set.js';
 import type { Rfc7523Event } from '../../src/events.js';
+import { startJwksServer, type JwksServer } from '../../../../test/support/jwks-server.js';
 import { installOtel } from '../../../../test/support/otel.js';
 
 const publicJwk = (kid: string, type: 'ec' | 'ed25519' | 'rsa' = 'ec'): JWK => {
@@ -26,59 +26,17 @@ const k1 = publicJwk('k1');
 const k2 = publicJwk('k2');
 const es256 = (kid: string) => ({ alg: 'ES256', kid });
 
-/** A JWKS endpoint (`/jwks.json`) and an issuer's discovery document (`/.well-known/openid-configuration`). */
-interface Endpoint {
-  readonly base: string;
-  readonly uri: string;
-  readonly discoveryUri: string;
-  keys: JWK[];
-  /** Answers instead of the default routes when set. */
-  reply: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  /** Path and Accept header of each request received. */
-  readonly requests: { path: string | undefined; accept: string | undefined }[];
-  close(): Promise<void>;
-}
-
-async function startEndpoint(keys: JWK[]): Promise<Endpoint> {
-  const server: Server = createServer((req, res) => {
-    endpoint.requests.push({ path: req.url, accept: req.headers.accept });
-    req.resume();
-    if (endpoint.reply !== undefined) return endpoint.reply(req, res);
-    if (req.url === '/.well-known/openid-configuration') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: endpoint.base, jwks_uri: endpoint.uri }));
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify({ keys: endpoint.keys }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const endpoint: Endpoint = {
-    base,
-    uri: `${base}/jwks.json`,
-    discoveryUri: `${base}/.well-known/openid-configuration`,
-    keys,
-    reply: undefined,
-    requests: [],
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  return endpoint;
-}
-
 /** A server error for every request. */
 const fail500 = (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(500, { 'content-type': 'text/plain' }).end('boom');
 
-let endpoint: Endpoint;
+let endpoint: JwksServer;
 let events: Rfc7523Event[];
 /** The fake clock, milliseconds: far from 0, so that `now + fetchedAt` is never mistaken for an age. */
 let t: number;
 const now = () => t;
 
 beforeEach(async () => {
-  endpoint = await startEndpoint([k1]);
+  endpoint = await startJwksServer([k1]);
   events = [];
   t = 1_767_225_600_000;
 });
@@ -120,7 +78,7 @@ describe('J10 refusals of a jwks_uri key set', () => {
     await expect(set.resolve(es256('k1'))).resolves.toBeInstanceOf(KeyObject);
     t += REMOTE_KEY_SET_DEFAULTS.cooldown - 1;
     expect(await refusal(set.resolve(es256('k2')))).toEqual({ unavailable: false, message: `no matching key in ${endpoint.uri}` });
-    expect(endpoint.requests).toHaveLength(1);
+    expect(endpoint.log).toHaveLength(1);
   });
 
   it('J10 an unknown kid still unknown after the refetch: "no matching key in <uri> after refetch"', async () => {
@@ -128,20 +86,20 @@ describe('J10 refusals of a jwks_uri key set', () => {
     await expect(set.resolve(es256('k1'))).resolves.toBeInstanceOf(KeyObject);
     t += REMOTE_KEY_SET_DEFAULTS.cooldown;
     expect(await refusal(set.resolve(es256('k2')))).toEqual({ unavailable: false, message: `no matching key in ${endpoint.uri} after refetch` });
-    expect(endpoint.requests).toHaveLength(2);
+    expect(endpoint.log).toHaveLength(2);
   });
 
   it('J10 a clock that reads NaN never starts a fetch: "could not fetch <uri>", with no problem to tell', async () => {
     const set = new RemoteKeySet(endpoint.uri, options(), () => Number.NaN, (e) => events.push(e));
     expect(await refusal(set.resolve(es256('k1')))).toEqual({ unavailable: true, message: `could not fetch ${endpoint.uri}` });
-    expect(endpoint.requests).toHaveLength(0);
+    expect(endpoint.log).toHaveLength(0);
   });
 });
 
 describe('J10 the request and what counts as a failed fetch', () => {
   it('J10 asks for JSON or a JWK Set in its Accept header', async () => {
     await expect(keySet().resolve(es256('k1'))).resolves.toBeInstanceOf(KeyObject);
-    expect(endpoint.requests).toEqual([{ path: '/jwks.json', accept: 'application/json, application/jwk-set+json' }]);
+    expect(endpoint.log).toEqual([{ path: '/jwks.json', accept: 'application/json, application/jwk-set+json' }]);
   });
 
   it('J10 refuses a redirect, even to a good key set: the target is never requested', async () => {
@@ -151,7 +109,7 @@ describe('J10 the request and what counts as a failed fetch', () => {
     };
     const set = keySet({}, `${endpoint.base}/moved.json`);
     expect(await refusal(set.resolve(es256('k1')))).toMatchObject({ unavailable: true });
-    expect(endpoint.requests.map((r) => r.path)).toEqual(['/moved.json']);
+    expect(endpoint.log.map((r) => r.path)).toEqual(['/moved.json']);
     expect(failures()).toHaveLength(1);
   });
 
@@ -202,14 +160,14 @@ describe('J10 cache and cooldown boundaries (fake clock)', () => {
     // millisecond back inside the cooldown, it is refused at once without a fetch.
     t = fetchedAt + age - 1;
     expect(await refusal(set.resolve(es256('k2')))).toEqual({ unavailable: false, message: `no matching key in ${endpoint.uri}` });
-    expect(endpoint.requests).toHaveLength(1);
+    expect(endpoint.log).toHaveLength(1);
 
     // A millisecond older: the cached key answers at once and a refresh runs in the background.
     t = fetchedAt + age + 1;
     await expect(set.resolve(es256('k1'))).resolves.toBeInstanceOf(KeyObject);
     await eventCount('keys.fetched', 2);
     await expect(set.resolve(es256('k2'))).resolves.toBeInstanceOf(KeyObject);
-    expect(endpoint.requests).toHaveLength(2);
+    expect(endpoint.log).toHaveLength(2);
   });
 
   it('J10 fresh keys are not refetched once the cooldown has passed', async () => {
@@ -221,7 +179,7 @@ describe('J10 cache and cooldown boundaries (fake clock)', () => {
     // No fetch in flight (see above): an unknown kid just inside the cooldown is refused at once.
     t = fetchedAt + 30_000 - 1;
     expect(await refusal(set.resolve(es256('k2')))).toEqual({ unavailable: false, message: `no matching key in ${endpoint.uri}` });
-    expect(endpoint.requests).toHaveLength(1);
+    expect(endpoint.log).toHaveLength(1);
   });
 
   it('J10 a request arriving while a refetch is in flight waits for it (one fetch), even inside the cooldown', async () => {
@@ -233,7 +191,7 @@ describe('J10 cache and cooldown boundaries (fake clock)', () => {
     const [first, second] = await Promise.allSettled([set.resolve(es256('k2')), set.resolve(es256('k2'))]);
     expect(first).toMatchObject({ status: 'fulfilled' });
     expect(second).toMatchObject({ status: 'fulfilled' });
-    expect(endpoint.requests).toHaveLength(2);
+    expect(endpoint.log).toHaveLength(2);
   });
 });
 
@@ -258,7 +216,7 @@ describe('W1 keys found through discovery', () => {
     await expect(set.resolve(es256('k1'))).resolves.toBeInstanceOf(KeyObject);
     await eventCount('keys.fetch_failed', 2);
     expect(await refusal(set.resolve(es256('k1')))).toEqual({ unavailable: true, message: `could not fetch ${endpoint.discoveryUri}: HTTP 500` });
-    expect(endpoint.requests.map((r) => r.path)).toEqual([
+    expect(endpoint.log.map((r) => r.path)).toEqual([
       '/.well-known/openid-configuration',
       '/jwks.json',
       '/.well-known/openid-configuration',
@@ -276,7 +234,7 @@ describe('W1 keys found through discovery', () => {
       expect(events).toEqual([{ type: 'keys.fetch_failed', uri: endpoint.discoveryUri, reason: problem }]);
       const [span] = otel.spansNamed('rfc7523.jwks_fetch');
       expect(span?.attributes).toEqual({ 'url.full': endpoint.discoveryUri, 'rfc7523.result': 'invalid', 'error.type': 'invalid' });
-      expect(endpoint.requests.map((r) => r.path)).toEqual(['/.well-known/openid-configuration']);
+      expect(endpoint.log.map((r) => r.path)).toEqual(['/.well-known/openid-configuration']);
     } finally {
       await otel.uninstall();
     }
