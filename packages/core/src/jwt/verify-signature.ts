@@ -17,6 +17,39 @@ interface Verification {
 
 const EC_SIGNATURE_LENGTH: Readonly<Record<string, number>> = { prime256v1: 64, secp384r1: 96, secp521r1: 132 };
 
+/** The type and curve of a key, as node:crypto names them (`asymmetricKeyType`, `asymmetricKeyDetails.namedCurve`). */
+interface KeyFacts {
+  readonly type: string;
+  readonly namedCurve?: string;
+}
+
+/**
+ * node:crypto's names for the key of a JWK `crv` (RFC 7518 §6.2.1.1, RFC 8037 §2), for the curves we verify
+ * with, and the `kty` that curve belongs to (an RSA JWK with a stray `crv` member is an RSA key).
+ */
+const FACTS_OF_CRV: ReadonlyMap<string | undefined, KeyFacts & { readonly kty: string }> = new Map([
+  ['P-256', { kty: 'EC', type: 'ec', namedCurve: 'prime256v1' }],
+  ['P-384', { kty: 'EC', type: 'ec', namedCurve: 'secp384r1' }],
+  ['P-521', { kty: 'EC', type: 'ec', namedCurve: 'secp521r1' }],
+  ['Ed25519', { kty: 'OKP', type: 'ed25519' }],
+]);
+
+/** Facts of keys imported from a JWK, read from its `crv` rather than asked of OpenSSL. */
+const factsFromJwk = new WeakMap<KeyObject, KeyFacts>();
+
+/**
+ * Records that `key` was imported with node:crypto's `createPublicKey` from `jwk`, so that its first
+ * verification reads its type and curve from the JWK's `kty` and `crv` instead of asking OpenSSL
+ * (`asymmetricKeyType` and `asymmetricKeyDetails`, about 7 µs on a key's first use; `npm run bench`,
+ * firstRequest). For EC and Ed25519 keys only: an RSA key's modulus length is still asked of OpenSSL.
+ * Returns `key`.
+ */
+export function importedFromJwk(key: KeyObject, jwk: { readonly kty?: string; readonly crv?: string }): KeyObject {
+  const facts = FACTS_OF_CRV.get(jwk.crv);
+  if (facts !== undefined && jwk.kty === facts.kty) factsFromJwk.set(key, facts);
+  return key;
+}
+
 /** The node:crypto verify input for a key and algorithm, or null when the key does not fit the algorithm. */
 function verification(key: CryptoKey | KeyObject, alg: string): Verification | null {
   let keyObject = key instanceof KeyObject ? key : keyObjects.get(key);
@@ -34,12 +67,13 @@ function verification(key: CryptoKey | KeyObject, alg: string): Verification | n
   let input = byAlg.get(alg);
   if (input === undefined) {
     const spec = SPECS[alg];
-    const details = keyObject.asymmetricKeyDetails ?? {};
+    const facts = factsFromJwk.get(keyObject);
+    const details: { namedCurve?: string; modulusLength?: number } = facts ?? keyObject.asymmetricKeyDetails ?? {};
     const fits =
       spec !== undefined &&
       keyObject.type === 'public' &&
       // Stryker disable next-line ConditionalExpression: the only mix no later check refuses (an EC or RSA key under EdDSA, 64-byte signature) node:crypto refuses itself
-      keyObject.asymmetricKeyType === spec.keyType &&
+      (facts?.type ?? keyObject.asymmetricKeyType) === spec.keyType &&
       (spec.namedCurve === undefined || details.namedCurve === spec.namedCurve) &&
       (spec.keyType !== 'rsa' || (details.modulusLength ?? 0) >= 2048);
     if (fits) {

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWK, JWSHeaderParameters } from 'jose';
 import { jwkFitsAlgorithm } from '../dpop/dpop-algorithms.js';
+import { importedFromJwk } from '../jwt/verify-signature.js';
 
 /** Thrown when no key, or more than one, of a set fits a header: the caller refuses the token. */
 export class NoSingleKeyError extends Error {}
@@ -53,7 +54,7 @@ export function createKeyResolver(keys: readonly JWK[]): (header: JWSHeaderParam
       if (jwk.key_ops !== undefined && jwk.key_ops.some((op) => op !== 'verify')) throw new NoSingleKeyError('the key_ops of the key allow more than verify');
       // Always a public key: given private members, createPublicKey derives the public half (and the key
       // sets drop such JWKs before they get here: publicJwkProblem).
-      key = createPublicKey({ key: jwk, format: 'jwk' });
+      key = importedFromJwk(createPublicKey({ key: jwk, format: 'jwk' }), jwk);
       imported[index] = key;
     }
     return key;
