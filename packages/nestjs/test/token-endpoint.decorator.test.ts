@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { Controller, Module } from '@nestjs/common';
-import { JWT_BEARER_GRANT_TYPE, Rfc7523Module, TokenEndpoint } from '@rfc7523/nestjs';
+import { Controller, Inject, Injectable, Module, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { tap, type Observable } from 'rxjs';
+import { AuthorizationServer, JWT_BEARER_GRANT_TYPE, Rfc7523Module, TokenEndpoint } from '@rfc7523/nestjs';
 import { clientAssertion, clientAuth, engineOptions, form, grantAssertion, makeKeys, type TestKeys } from './support/keys.js';
 import { PLATFORM_BODY_MODES, startApp, type TestApp } from './support/nest-app.js';
 
@@ -20,6 +21,27 @@ class PrefixedTokenController {
 
 const FORM = 'application/x-www-form-urlencoded';
 
+/** Records each route it wraps, and what the route returned. */
+const intercepted: Array<{ controller: string; result: unknown }> = [];
+
+@Injectable()
+class RecordingInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const controller = context.getClass().name;
+    return next.handle().pipe(tap((result) => intercepted.push({ controller, result })));
+  }
+}
+
+/** A controller with its own constructor dependency and an interceptor of the app's around the token endpoint. */
+@Controller('wrapped')
+@UseInterceptors(RecordingInterceptor)
+class WrappedTokenController {
+  constructor(@Inject(AuthorizationServer) readonly server: AuthorizationServer) {}
+
+  @TokenEndpoint()
+  token(): void {}
+}
+
 describe.each(PLATFORM_BODY_MODES)('@TokenEndpoint() on $name', ({ platform, mode }) => {
   let keys: TestKeys;
   let t: TestApp;
@@ -30,7 +52,7 @@ describe.each(PLATFORM_BODY_MODES)('@TokenEndpoint() on $name', ({ platform, mod
     keys = await makeKeys();
     @Module({
       imports: [Rfc7523Module.forRoot(engineOptions(keys, { maxBodyLength: 4096 }))],
-      controllers: [TokenController, PrefixedTokenController],
+      controllers: [TokenController, PrefixedTokenController, WrappedTokenController],
     })
     class AppModule {}
     t = await startApp(AppModule, platform, mode.bodyParser, (app) =>
@@ -104,6 +126,13 @@ describe.each(PLATFORM_BODY_MODES)('@TokenEndpoint() on $name', ({ platform, mod
     const res = await post(form({ grant_type: 'password', username: 'u' }));
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('unsupported_grant_type');
+  });
+
+  it("runs inside the app's own interceptors, in a controller with its own constructor dependencies", async () => {
+    intercepted.length = 0;
+    const res = await t.http().post('/wrapped/token').set('content-type', FORM).send(form({ grant_type: 'client_credentials', ...clientAuth(await clientAssertion(keys)) }));
+    expect([res.status, res.body]).toEqual([200, expect.objectContaining({ token_type: 'Bearer' })]);
+    expect(intercepted).toEqual([{ controller: 'WrappedTokenController', result: undefined }]);
   });
 
   it('mounts the token endpoint at the given path under the controller prefix', async () => {

@@ -1,17 +1,38 @@
-import { All, applyDecorators, Res, UseFilters, UseInterceptors } from '@nestjs/common';
+import { All, Inject, Req, Res, UseFilters } from '@nestjs/common';
+import { AuthorizationServer } from '@rfc7523/core';
 import { OAuthExceptionFilter } from '../filters/oauth-exception.filter.js';
-import { TokenEndpointInterceptor } from '../interceptors/token-endpoint.interceptor.js';
+import { readPlainRequest, type OAuthRequest } from '../oauth-request.js';
+import { writeResponse } from '../platform/write-response.js';
 
-/** Tells Nest the route writes its own response, as a `@Res()` parameter would; the method is never called. */
-const answersItself: MethodDecorator = (target, key) => Res()(target, key, 0);
+/** The controller property Nest fills with the module's AuthorizationServer (property injection). */
+const SERVER: unique symbol = Symbol('rfc7523.authorizationServer');
+
+/** A controller whose token endpoint method `@TokenEndpoint()` has replaced. */
+interface WithServer {
+  [SERVER]: AuthorizationServer;
+}
 
 /**
  * Makes a controller method the token endpoint (RFC 6749 §3.2, RFC 7523 §2) at `path` (default `token`,
  * under the controller's prefix) for every HTTP method, so that a wrong one gets the engine's 405 JSON with
- * `Allow: POST`. The engine answers (`handleTokenRequest`, RFC 6749 §5.1/§5.2), so leave the method empty.
- * Create the app with `bodyParser: false` so that the engine reads the raw form under its own
- * `maxBodyLength` (default 65536 bytes).
+ * `Allow: POST`. The engine answers (`handleTokenRequest`, RFC 6749 §5.1/§5.2), so leave the method empty:
+ * its body is replaced by one that reads the form (up to `maxBodyLength`, default 65536 bytes), runs the
+ * engine and writes the response itself (as a `@Res()` route does), on Express or Fastify. The route needs
+ * no interceptor, so Nest calls it without its RxJS pipeline; your own interceptors still wrap it. Create
+ * the app with `bodyParser: false` so that the engine reads the raw form under its own limit.
  */
 export function TokenEndpoint(path = 'token'): MethodDecorator {
-  return applyDecorators(All(path), UseFilters(OAuthExceptionFilter), UseInterceptors(TokenEndpointInterceptor), answersItself);
+  return (target, key, descriptor) => {
+    Inject(AuthorizationServer)(target, SERVER);
+    const tokenEndpoint = async function (this: WithServer, request: OAuthRequest, response: unknown): Promise<void> {
+      const server = this[SERVER];
+      writeResponse(response, await server.handleTokenRequest(await readPlainRequest(server, request)));
+    };
+    (descriptor as PropertyDescriptor).value = tokenEndpoint;
+    Req()(target, key, 0);
+    Res()(target, key, 1);
+    All(path)(target, key, descriptor);
+    UseFilters(OAuthExceptionFilter)(target, key, descriptor);
+    return descriptor;
+  };
 }
