@@ -7,7 +7,10 @@ import { writeResponse } from '../platform/write-response.js';
 /**
  * Answers a route as the token endpoint (RFC 6749 §3.2, RFC 7523 §2): reads the form body (up to
  * `maxBodyLength`, default 65536 bytes), runs the engine's whole exchange and writes its status, headers
- * and JSON body (RFC 6749 §5.1, §5.2) itself, on Express or Fastify; the route method is not called. Used by `@TokenEndpoint()`.
+ * and JSON body (RFC 6749 §5.1, §5.2) itself, on Express or Fastify; the route method is not called. For
+ * routes that want the exchange as an interceptor (`@UseInterceptors(TokenEndpointInterceptor)`), or a
+ * subclass overriding `exchange`; `@TokenEndpoint()` answers in the route method instead, which spares
+ * Nest's RxJS interceptor pipeline.
  */
 @Injectable()
 export class TokenEndpointInterceptor implements NestInterceptor {
