@@ -1,5 +1,18 @@
 import type { ServerResponse } from 'node:http';
-import { Controller, Inject, Injectable, Module, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Controller,
+  Inject,
+  Injectable,
+  Module,
+  SetMetadata,
+  UseGuards,
+  UseInterceptors,
+  type CallHandler,
+  type CanActivate,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { tap, type Observable } from 'rxjs';
 import { AuthorizationServer, JWT_BEARER_GRANT_TYPE, Rfc7523Module, TokenEndpoint } from '@rfc7523/nestjs';
 import { clientAssertion, clientAuth, engineOptions, form, grantAssertion, makeKeys, type TestKeys } from './support/keys.js';
@@ -20,6 +33,43 @@ class PrefixedTokenController {
 }
 
 const FORM = 'application/x-www-form-urlencoded';
+
+/** Refuses every request (Nest answers 403). */
+@Injectable()
+class DenyGuard implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
+}
+
+/** What a guard of the app reads of the route: its handler's name and the `tag` metadata on it. */
+const seen: Array<{ name: string; tag: unknown }> = [];
+
+@Injectable()
+class ReadingGuard implements CanActivate {
+  constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
+  canActivate(context: ExecutionContext): boolean {
+    seen.push({ name: context.getHandler().name, tag: this.reflector.get('tag', context.getHandler()) });
+    return true;
+  }
+}
+
+/** Nest decorators on either side of @TokenEndpoint(): written below it, they ran first. */
+@Controller('decorated')
+@UseGuards(ReadingGuard)
+class DecoratedTokenController {
+  @TokenEndpoint('denied-below')
+  @UseGuards(DenyGuard)
+  deniedBelow(): void {}
+
+  @UseGuards(DenyGuard)
+  @TokenEndpoint('denied-above')
+  deniedAbove(): void {}
+
+  @TokenEndpoint('tagged')
+  @SetMetadata('tag', 'below')
+  tagged(): void {}
+}
 
 /** Records each route it wraps, and what the route returned. */
 const intercepted: Array<{ controller: string; result: unknown }> = [];
@@ -52,7 +102,7 @@ describe.each(PLATFORM_BODY_MODES)('@TokenEndpoint() on $name', ({ platform, mod
     keys = await makeKeys();
     @Module({
       imports: [Rfc7523Module.forRoot(engineOptions(keys, { maxBodyLength: 4096 }))],
-      controllers: [TokenController, PrefixedTokenController, WrappedTokenController],
+      controllers: [TokenController, PrefixedTokenController, WrappedTokenController, DecoratedTokenController],
     })
     class AppModule {}
     t = await startApp(AppModule, platform, mode.bodyParser, (app) =>
@@ -135,6 +185,18 @@ describe.each(PLATFORM_BODY_MODES)('@TokenEndpoint() on $name', ({ platform, mod
     expect(intercepted).toEqual([{ controller: 'WrappedTokenController', result: undefined }]);
   });
 
+  it.each(['denied-below', 'denied-above'])('keeps a guard written on either side of it (%s): the guard refuses before the engine runs', async (path) => {
+    const res = await t.http().post(`/decorated/${path}`).set('content-type', FORM).send(form({ grant_type: 'client_credentials', ...clientAuth(await clientAssertion(keys)) }));
+    expect(res.status).toBe(403);
+  });
+
+  it("keeps metadata written below it and the method's name, as the app's guards read them", async () => {
+    seen.length = 0;
+    const res = await t.http().post('/decorated/tagged').set('content-type', FORM).send(form({ grant_type: 'client_credentials', ...clientAuth(await clientAssertion(keys)) }));
+    expect(res.status).toBe(200);
+    expect(seen).toEqual([{ name: 'tagged', tag: 'below' }]);
+  });
+
   it('mounts the token endpoint at the given path under the controller prefix', async () => {
     const res = await t.http().post('/oauth2/v1/token').set('content-type', FORM).send(form({ grant_type: 'client_credentials' }));
     expect(res.status).toBe(401);
@@ -148,4 +210,16 @@ describe.each(PLATFORM_BODY_MODES)('@TokenEndpoint() on $name', ({ platform, mod
       expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the request body is too large' });
     });
   }
+});
+
+describe('@TokenEndpoint() on a method with parameters', () => {
+  it('refuses it when the class is defined, naming the method', () => {
+    expect(() => {
+      class WithBody {
+        @TokenEndpoint()
+        token(_body: unknown): void {}
+      }
+      return WithBody;
+    }).toThrow(new TypeError('@TokenEndpoint(): token() must be a method without parameters (the engine reads the request itself)'));
+  });
 });

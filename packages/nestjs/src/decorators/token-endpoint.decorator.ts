@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { All, Inject, Req, Res, UseFilters } from '@nestjs/common';
 import { AuthorizationServer } from '@rfc7523/core';
 import { OAuthExceptionFilter } from '../filters/oauth-exception.filter.js';
@@ -24,10 +25,22 @@ interface WithServer {
 export function TokenEndpoint(path = 'token'): MethodDecorator {
   return (target, key, descriptor) => {
     Inject(AuthorizationServer)(target, SERVER);
+    const original = (descriptor as PropertyDescriptor).value as (...args: unknown[]) => unknown;
+    // Its parameters would get Nest's pipes and arguments the engine never reads: refuse at start-up.
+    if (typeof original !== 'function' || original.length > 0) {
+      throw new TypeError(`@TokenEndpoint(): ${String(key)}() must be a method without parameters (the engine reads the request itself)`);
+    }
     const tokenEndpoint = async function (this: WithServer, request: OAuthRequest, response: unknown): Promise<void> {
       const server = this[SERVER];
       writeResponse(response, await server.handleTokenRequest(await readPlainRequest(server, request)));
     };
+    // The method's own name, for what reads context.getHandler().name (logs, rate-limit keys).
+    Object.defineProperty(tokenEndpoint, 'name', { value: String(key) });
+    // Decorators written below this one have already put their metadata (guards, interceptors, pipes,
+    // SetMetadata…) on the original method: carry it over, or they would silently stop applying.
+    for (const metadataKey of Reflect.getOwnMetadataKeys(original)) {
+      Reflect.defineMetadata(metadataKey, Reflect.getOwnMetadata(metadataKey, original), tokenEndpoint);
+    }
     (descriptor as PropertyDescriptor).value = tokenEndpoint;
     Req()(target, key, 0);
     Res()(target, key, 1);
