@@ -40,7 +40,7 @@ const KINDS: Kind[] = [
 function signed(kind: Kind) {
   const { publicKey, privateKey } = kind.pair();
   const signature = cryptoSign(kind.hash, INPUT, { key: privateKey, dsaEncoding: 'ieee-p1363' });
-  return { jwk: publicKey.export({ format: 'jwk' }) as JWK, signature };
+  return { jwk: publicKey.export({ format: 'jwk' }) as JWK, signature, privateKey };
 }
 
 describe('J9 key facts from the JWK', () => {
@@ -58,6 +58,19 @@ describe('J9 key facts from the JWK', () => {
       expect(await verifySignature(other, key, INPUT, signature)).toBe(false);
     }
   });
+
+  it.each(KINDS.filter((k) => k.alg.startsWith('ES')).map((k) => [k.alg, k] as const))(
+    '%s: a signature the key made with another ES algorithm\'s hash is refused under that algorithm (RFC 8725 §3.1: the curve binds the algorithm)',
+    async (_alg, kind) => {
+      const { jwk, privateKey } = signed(kind);
+      const key = importedFromJwk(createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }), jwk);
+      for (const other of KINDS.filter((k) => k.alg.startsWith('ES') && k !== kind)) {
+        // A real signature by this key over INPUT with the other algorithm's hash, in this key's length.
+        const signature = cryptoSign(other.hash, INPUT, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+        expect(await verifySignature(other.alg, key, INPUT, signature)).toBe(false);
+      }
+    },
+  );
 
   it('a key imported without its JWK is asked (the spies see the reads the facts spare)', async () => {
     const { jwk, signature } = signed(KINDS[0]!);
