@@ -1,7 +1,7 @@
 import { createPrivateKey, sign, type JsonWebKey } from 'node:crypto';
 import type { JWK } from 'jose';
 import { cryptoOptions, SPECS } from './algorithms.js';
-import { preferThreadPool } from './crypto-scheduler.js';
+import { onThreadPool, preferThreadPool } from './crypto-scheduler.js';
 
 /**
  * Signs JWTs as compact JWS (RFC 7515 §7.1) with one private key and one protected header, both fixed
@@ -26,8 +26,6 @@ export class CompactSigner {
   sign(claims: Readonly<Record<string, unknown>>): string | Promise<string> {
     const input = `${this.#encodedHeader}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     if (!preferThreadPool()) return `${input}.${sign(this.#hash, Buffer.from(input), this.#key).toString('base64url')}`;
-    return new Promise((resolve, reject) =>
-      sign(this.#hash, Buffer.from(input), this.#key, (err, signature) => (err ? reject(err) : resolve(`${input}.${signature.toString('base64url')}`))),
-    );
+    return onThreadPool<Buffer>((done) => sign(this.#hash, Buffer.from(input), this.#key, done)).then((signature) => `${input}.${signature.toString('base64url')}`);
   }
 }

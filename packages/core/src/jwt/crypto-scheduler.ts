@@ -8,6 +8,12 @@ const WINDOW_THREAD_POOL = 100;
 const ENTER = 0.75;
 /** Utilisation under which the thread pool is left (the main thread waits on it: one caller). */
 const LEAVE = 0.5;
+/**
+ * Fewest hand-offs in a window on the pool for their overlap to count, and the share of them that must
+ * find another still on the pool: below it, calls come one at a time and the pool only adds hand-offs.
+ */
+const MIN_HANDED = 8;
+const MIN_OVERLAP = 0.1;
 /** First and longest wait before trying the thread pool again after it did not help, milliseconds. */
 const FIRST_BACKOFF = 5000;
 const MAX_BACKOFF = 60_000;
@@ -18,6 +24,42 @@ export interface LoadProbe {
   eventLoopUtilization(current?: EventLoopUtilization, previous?: EventLoopUtilization): EventLoopUtilization;
 }
 
+/**
+ * Signature work handed to the thread pool, counted by {@link onThreadPool}: `handed` operations so far,
+ * `overlapped` of them handed over while another was still on the pool, `pending` there now.
+ */
+export interface PoolTally {
+  handed: number;
+  overlapped: number;
+  pending: number;
+}
+
+/** The process's tally. */
+const processTally: PoolTally = { handed: 0, overlapped: 0, pending: 0 };
+
+/**
+ * Runs one node:crypto operation on libuv's thread pool: `start` calls node:crypto with the callback it is
+ * given. Counted in `tally` (default the process's), which the policy reads. A synchronous throw of
+ * `start` rejects.
+ */
+export function onThreadPool<T>(start: (callback: (err: Error | null, value: T) => void) => void, tally: PoolTally = processTally): Promise<T> {
+  return new Promise((resolve, reject) => {
+    tally.handed++;
+    if (tally.pending > 0) tally.overlapped++;
+    tally.pending++;
+    try {
+      start((err, value) => {
+        tally.pending--;
+        if (err) reject(err);
+        else resolve(value);
+      });
+    } catch (err) {
+      tally.pending--;
+      reject(err);
+    }
+  });
+}
+
 /** Answers, at each signature operation, whether it should run on libuv's thread pool. */
 export type ThreadPoolPolicy = () => boolean;
 
@@ -26,13 +68,18 @@ export type ThreadPoolPolicy = () => boolean;
  * Synchronous crypto has the lowest latency for one caller; a busy server gains throughput by moving it
  * to other cores. Decided from event-loop utilisation (20 ms windows inline, 100 ms on the pool) with
  * hysteresis: enter above 75 %; leave below 50 % (the main thread idles waiting for the pool, so the
- * move did not help) and wait 5 s (doubling to 60 s) before trying again — unless the quiet window was
- * a pause between bursts of load. `npm run bench` measures the effect (pinned and unpinned). Internal.
+ * move did not help), or when fewer than one in ten of at least 8 operations handed to the pool in a
+ * window found another still there (`tally`: calls come one at a time, so nothing runs beside the
+ * pool's work and each call only waits for its hand-off), and wait 5 s (doubling to 60 s) before
+ * trying again — unless the quiet window was a pause between bursts of load. `npm run bench` measures
+ * the effect (pinned and unpinned). Internal.
  */
-export function createThreadPoolPolicy(probe: LoadProbe = performance): ThreadPoolPolicy {
+export function createThreadPoolPolicy(probe: LoadProbe = performance, tally: PoolTally = processTally): ThreadPoolPolicy {
   let threadPool = false;
   let mark = probe.eventLoopUtilization();
   let markAt = probe.now();
+  let handedAt = tally.handed;
+  let overlappedAt = tally.overlapped;
   let enteredAt = 0;
   let retryAt = 0;
   let backoff = FIRST_BACKOFF;
@@ -46,8 +93,12 @@ export function createThreadPoolPolicy(probe: LoadProbe = performance): ThreadPo
       const { utilization } = probe.eventLoopUtilization(current, mark);
       mark = current;
       markAt = now;
+      const handed = tally.handed - handedAt;
+      const overlapped = tally.overlapped - overlappedAt;
+      handedAt = tally.handed;
+      overlappedAt = tally.overlapped;
       if (threadPool) {
-        if (utilization < LEAVE) {
+        if (utilization < LEAVE || (handed >= MIN_HANDED && overlapped < handed * MIN_OVERLAP)) {
           threadPool = false;
           // Left within a second: the move did not help; wait, and wait twice as long next time.
           const quick = !idle && now - enteredAt < 1000;

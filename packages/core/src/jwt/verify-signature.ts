@@ -1,7 +1,7 @@
 import { KeyObject, verify, type VerifyKeyObjectInput } from 'node:crypto';
 import type { CryptoKey } from 'jose';
 import { cryptoOptions, SPECS } from './algorithms.js';
-import { preferThreadPool } from './crypto-scheduler.js';
+import { onThreadPool, preferThreadPool } from './crypto-scheduler.js';
 
 // jose caches the CryptoKey it imports for a JWK; this caches the KeyObject view of it, so a key is
 // converted once, never per request.
@@ -111,7 +111,7 @@ export async function verifySignature(alg: string, key: CryptoKey | KeyObject, s
     // Stryker disable next-line ConditionalExpression,BooleanLiteral: which thread verifies, not the answer (tests verify and refuse on both paths)
     if (!preferThreadPool()) return verify(hash, signingInput, v.input, signature);
     // Awaited here, so that a throw inside the executor (a rejection) is refused like a synchronous one.
-    return await new Promise((resolve) => verify(hash, signingInput, v.input, signature, (err, ok) => resolve(err === null && ok)));
+    return await onThreadPool<boolean>((done) => verify(hash, signingInput, v.input, signature, done));
   } catch {
     return false;
   }

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
-import { createThreadPoolPolicy, preferThreadPool, processThreadPoolPolicy, setThreadPoolPolicy, type LoadProbe } from '../../src/jwt/crypto-scheduler.js';
+import { createThreadPoolPolicy, onThreadPool, preferThreadPool, processThreadPoolPolicy, setThreadPoolPolicy, type LoadProbe, type PoolTally } from '../../src/jwt/crypto-scheduler.js';
 import { verifySignature } from '../../src/jwt/verify-signature.js';
 import { CompactSigner } from '../../src/jwt/compact-signer.js';
 
@@ -113,6 +113,101 @@ describe('thread-pool policy (event-loop utilisation with hysteresis, fake clock
     expect(policy()).toBe(false);
     loop.pass(20, 1);
     expect(policy()).toBe(true); // no back-off after an idle pause
+  });
+});
+
+describe('thread-pool policy: calls that come one at a time (fake clock, counted hand-offs)', () => {
+  /** A policy on the pool, with the tally it reads; `window(handed, overlapped)` ends a busy 100 ms window. */
+  function onPool() {
+    const loop = new FakeLoop();
+    const tally: PoolTally = { handed: 0, overlapped: 0, pending: 0 };
+    const policy = createThreadPoolPolicy(loop, tally);
+    loop.pass(20, 1);
+    expect(policy()).toBe(true);
+    const window = (handed: number, overlapped: number) => {
+      tally.handed += handed;
+      tally.overlapped += overlapped;
+      loop.pass(100, 0.9);
+      return policy();
+    };
+    return { loop, policy, window };
+  }
+
+  it('leaves the pool, busy as the loop is, when no hand-off of a window found another on the pool', () => {
+    const { window } = onPool();
+    expect(window(20, 0)).toBe(false);
+  });
+
+  it('leaves when fewer than one in ten overlapped, and stays from one in ten', () => {
+    expect(onPool().window(40, 3)).toBe(false);
+    const { window } = onPool();
+    expect(window(40, 4)).toBe(true);
+    expect(window(40, 40)).toBe(true);
+  });
+
+  it('judges only windows of at least 8 hand-offs', () => {
+    const { window } = onPool();
+    expect(window(7, 0)).toBe(true);
+    expect(window(0, 0)).toBe(true);
+    expect(window(8, 0)).toBe(false);
+  });
+
+  it('counts each window on its own: overlaps of an earlier window do not carry over', () => {
+    const { window } = onPool();
+    expect(window(20, 20)).toBe(true);
+    expect(window(20, 0)).toBe(false);
+  });
+
+  it('hand-offs while inline do not count toward the first window on the pool', () => {
+    const loop = new FakeLoop();
+    const tally: PoolTally = { handed: 0, overlapped: 0, pending: 0 };
+    const policy = createThreadPoolPolicy(loop, tally);
+    tally.handed = 50; // not by this policy's choice (another user of the tally)
+    tally.overlapped = 50;
+    loop.pass(20, 1);
+    expect(policy()).toBe(true);
+    tally.handed += 20;
+    loop.pass(100, 0.9);
+    expect(policy()).toBe(false);
+  });
+
+  it('leaving for one-at-a-time calls is a quick exit: the 5 s back-off applies', () => {
+    const { loop, policy, window } = onPool();
+    expect(window(20, 0)).toBe(false);
+    loop.pass(4900, 1);
+    expect(policy()).toBe(false);
+    loop.pass(100, 1);
+    expect(policy()).toBe(true);
+  });
+});
+
+describe('onThreadPool: node:crypto work on the thread pool, counted', () => {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const data = Buffer.from('data');
+  const signOnPool = (tally: PoolTally) => onThreadPool<Buffer>((done) => cryptoSign('sha256', data, privateKey, done), tally);
+
+  it('counts hand-offs, those made while another was pending, and what is pending', async () => {
+    const tally: PoolTally = { handed: 0, overlapped: 0, pending: 0 };
+    const first = signOnPool(tally);
+    expect(tally).toEqual({ handed: 1, overlapped: 0, pending: 1 });
+    const second = signOnPool(tally);
+    expect(tally).toEqual({ handed: 2, overlapped: 1, pending: 2 });
+    const signatures = await Promise.all([first, second]);
+    expect(signatures.every((s) => s.length > 0)).toBe(true);
+    expect(tally).toEqual({ handed: 2, overlapped: 1, pending: 0 });
+    await signOnPool(tally);
+    expect(tally).toEqual({ handed: 3, overlapped: 1, pending: 0 });
+  });
+
+  it('rejects with the error its callback gets, and on a synchronous throw; neither stays pending', async () => {
+    const tally: PoolTally = { handed: 0, overlapped: 0, pending: 0 };
+    await expect(onThreadPool((done) => setImmediate(() => done(new Error('from the pool'), undefined)), tally)).rejects.toThrow('from the pool');
+    await expect(
+      onThreadPool(() => {
+        throw new TypeError('bad input');
+      }, tally),
+    ).rejects.toThrow('bad input');
+    expect(tally).toEqual({ handed: 2, overlapped: 0, pending: 0 });
   });
 });
 
