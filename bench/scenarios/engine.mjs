@@ -3,7 +3,13 @@
 // already-imported key) and plain jose.jwtVerify.
 //
 // A JIT warm-up pass runs every algorithm through every implementation first (results discarded),
-// so that the first measured algorithm does not pay for compiling the code the others share. The
+// so that the first measured algorithm does not pay for compiling the code the others share. One engine
+// serves every round of an algorithm, as one serves a process: a new engine per round would hand V8 new
+// closures (its clock, its event sink, its clients' key resolvers), and the code optimised for the last
+// one is thrown away ("wrong call target") and compiled again inside the round. Each round gets a fresh
+// replay store instead (the same tokens serve every round), through the `replayStore` option. Request
+// bodies are flat strings, as an HTTP body read from a Buffer is (a template literal would be a cons
+// string that the form reader flattens on first use). The
 // implementations run in interleaved rounds (floor, jose, engine, floor, …); a rate is the median over
 // the rounds, and a ratio to the floor the median of the round-by-round ratios, so that the floor's own
 // drift on a shared machine cancels within a round.
@@ -11,7 +17,7 @@
 //   node bench/scenarios/engine.mjs [--quick] [--reps=N]
 import { createPublicKey, verify as cryptoVerify, constants, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT } from 'jose';
-import { createAuthorizationServer, JWT_BEARER_CLIENT_ASSERTION_TYPE } from '@rfc7523/core';
+import { createAuthorizationServer, JWT_BEARER_CLIENT_ASSERTION_TYPE, MemoryReplayStore } from '@rfc7523/core';
 import { BENCH_ISSUER as ISSUER } from '../lib/assertions.mjs';
 import { interleaved, modes } from '../lib/interleave.mjs';
 import { defineSection, isMain, runAlone } from '../lib/section.mjs';
@@ -44,8 +50,10 @@ async function prepare(alg, total) {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1' };
   const now = Date.now();
-  // A fresh engine (so a fresh replay store) for every run: the same tokens serve every round.
-  const newEngine = () => createAuthorizationServer({ issuer: ISSUER, now: () => now, clients: [{ client_id: 'bench', jwks: { keys: [jwk] } }] });
+  // One engine for every round; a fresh replay store for every run, so the same tokens serve every round.
+  let replays = new MemoryReplayStore({ now: () => now });
+  const replayStore = { remember: (key, expiresAt) => replays.remember(key, expiresAt) };
+  const server = await createAuthorizationServer({ issuer: ISSUER, now: () => now, replayStore, clients: [{ client_id: 'bench', jwks: { keys: [jwk] } }] });
   const tokens = [];
   for (let i = 0; i < total; i++) {
     tokens.push(
@@ -63,7 +71,7 @@ async function prepare(alg, total) {
   const requests = tokens.map((t) => ({
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: `client_assertion_type=${encodeURIComponent(JWT_BEARER_CLIENT_ASSERTION_TYPE)}&client_assertion=${t}`,
+    body: Buffer.from(`client_assertion_type=${encodeURIComponent(JWT_BEARER_CLIENT_ASSERTION_TYPE)}&client_assertion=${t}`).toString('latin1'),
   }));
   return {
     floor: async () => (i) => {
@@ -71,7 +79,7 @@ async function prepare(alg, total) {
     },
     jose: async () => (i) => jwtVerify(tokens[i], joseKey, { audience: ISSUER }),
     engine: async () => {
-      const server = await newEngine();
+      replays = new MemoryReplayStore({ now: () => now });
       return (i) => server.authenticateClient(requests[i]);
     },
   };

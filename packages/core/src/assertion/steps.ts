@@ -108,6 +108,9 @@ export type Step = (a: Attempt, settings: PipelineSettings) => StepResult | Prom
 
 const DECOY_ALGORITHMS: ReadonlySet<string> = new Set(ASSERTION_ALGORITHMS);
 
+/** J9: the signature step's answer. */
+const signatureVerdict = (verified: boolean): StepResult => (verified ? undefined : { reason: 'signature_invalid', detail: 'the signature does not verify' });
+
 /**
  * A refusal of a client assertion before its signature is checked, made as slow as a registered client's
  * bad signature so that timing does not reveal which client_ids exist (keys/decoy-verification.ts).
@@ -282,8 +285,11 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
     }
   },
 
-  signature: async (a) =>
-    (await verifySignature(a.alg, a.key, a.jwt.signingInput, a.jwt.signature)) ? undefined : { reason: 'signature_invalid', detail: 'the signature does not verify' },
+  signature: (a) => {
+    const verified = verifySignature(a.alg, a.key, a.jwt.signingInput, a.jwt.signature);
+    // Answered synchronously unless the verification went to the thread pool: no async frame per request.
+    return verified instanceof Promise ? verified.then(signatureVerdict) : signatureVerdict(verified);
+  },
 
   // After the signature, so that only a trusted issuer can probe which client_ids are registered.
   // Rule W2: after the signature (only verified claims are evaluated) and before replay (a refused assertion is not used up).

@@ -97,11 +97,11 @@ function verification(key: CryptoKey | KeyObject, alg: string): Verification | n
  * Verifies a JWS signature (RFC 7515 §5.2) over `signingInput` with a selected key: a node:crypto `KeyObject`
  * (local key sets) or a WebCrypto `CryptoKey` (converted once).
  * Uses node:crypto directly (cheaper than jose.jwtVerify through WebCrypto; `npm run bench`, engine
- * section): synchronously for one caller, on the thread pool when the server is busy (see
- * preferThreadPool). False for a key that does not fit the algorithm, a signature of the wrong length
- * (RFC 8017 §8.2.2 step 1), or a malformed signature.
+ * section): synchronously for one caller, answering a boolean; on the thread pool when the server is busy
+ * (see preferThreadPool), answering a promise that never rejects. False for a key that does not fit the
+ * algorithm, a signature of the wrong length (RFC 8017 §8.2.2 step 1), or a malformed signature.
  */
-export async function verifySignature(alg: string, key: CryptoKey | KeyObject, signingInput: Uint8Array, signature: Uint8Array): Promise<boolean> {
+export function verifySignature(alg: string, key: CryptoKey | KeyObject, signingInput: Uint8Array, signature: Uint8Array): boolean | Promise<boolean> {
   const v = verification(key, alg);
   // A wrong length is refused before OpenSSL, which accepts an RSA-PSS signature with its leading zero
   // bytes stripped: a second spelling of one signature that would dodge the jti-less replay key.
@@ -110,8 +110,7 @@ export async function verifySignature(alg: string, key: CryptoKey | KeyObject, s
   try {
     // Stryker disable next-line ConditionalExpression,BooleanLiteral: which thread verifies, not the answer (tests verify and refuse on both paths)
     if (!preferThreadPool()) return verify(hash, signingInput, v.input, signature);
-    // Awaited here, so that a throw inside the executor (a rejection) is refused like a synchronous one.
-    return await onThreadPool<boolean>((done) => verify(hash, signingInput, v.input, signature, done));
+    return onThreadPool<boolean>((done) => verify(hash, signingInput, v.input, signature, done)).catch(() => false);
   } catch {
     return false;
   }

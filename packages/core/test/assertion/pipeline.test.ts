@@ -1,6 +1,7 @@
 import { assertionRulesFor, ASSERTION_RULES, OAuthError, type AssertionTrace, type AuthorizationServer, type Rfc7523Event } from '@rfc7523/core';
 import { clientClaims, clientCredentials, frozenClock, grantClaims, jwks, jwtBearer, makeKey, makeServer, rawToken, sign, TOKEN_ENDPOINT, type TestKey } from '../support/fixtures.js';
 import { testPipeline, testRegistration } from '../support/pipeline.js';
+import { setThreadPoolPolicy } from '../../src/jwt/crypto-scheduler.js';
 
 const clock = frozenClock();
 let server: AuthorizationServer;
@@ -173,6 +174,25 @@ describe('the order decides which of several faults is reported', () => {
     const fine = await sign(ci, grantClaims(clock, 'any', 'alice'));
     await expect(server.verifyGrant(jwtBearer(fine, { scope: 'admin' }))).rejects.toMatchObject({ reason: 'scope_not_allowed' });
     await expect(server.verifyGrant(jwtBearer(fine, { scope: 'deploy' }))).resolves.toMatchObject({ subject: 'alice', scope: ['deploy'] });
+  });
+});
+
+describe('the signature step answers alike inline and from the thread pool', () => {
+  it.each([
+    ['inline', false],
+    ['on the thread pool', true],
+  ])('%s: a good assertion is accepted once, a tampered one refused as signature_invalid', async (_, pool) => {
+    const restore = setThreadPoolPolicy(() => pool);
+    try {
+      const token = await sign(ci, grantClaims(clock, 'any', 'alice'));
+      const [h, , sig] = token.split('.');
+      const tampered = `${h}.${Buffer.from(JSON.stringify(grantClaims(clock, 'any', 'mallory'))).toString('base64url')}.${sig}`;
+      await expect(server.verifyGrant(jwtBearer(tampered))).rejects.toMatchObject({ reason: 'signature_invalid' });
+      await expect(server.verifyGrant(jwtBearer(token))).resolves.toMatchObject({ subject: 'alice' });
+      await expect(server.verifyGrant(jwtBearer(token))).rejects.toMatchObject({ reason: 'jti_replayed' });
+    } finally {
+      restore();
+    }
   });
 });
 

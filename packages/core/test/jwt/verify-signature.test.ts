@@ -130,7 +130,9 @@ describe('verifySignature (J9)', () => {
     try {
       const { privateKey, publicKey: p256 } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const signature = cryptoSign('sha256', Buffer.from('x'), { key: privateKey, dsaEncoding: 'ieee-p1363' });
-      await expect(verifySignature('ES256', p256, {} as Uint8Array, signature)).resolves.toBe(false);
+      const answer = verifySignature('ES256', p256, {} as Uint8Array, signature);
+      expect(answer instanceof Promise).toBe(pool); // a boolean inline, a promise that resolves from the pool
+      expect(await answer).toBe(false);
     } finally {
       restore();
     }

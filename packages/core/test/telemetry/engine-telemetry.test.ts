@@ -6,6 +6,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { JWT_BEARER_GRANT_TYPE, OAuthError, type AuthorizationServer, type ReplayStore } from '@rfc7523/core';
 import { installOtel, total, type OtelHarness } from '../../../../test/support/otel.js';
+import { timedReplayStore } from '../../src/telemetry/timed-replay-store.js';
 import { clientClaims, clientCredentials, formRequest, frozenClock, grantClaims, jwks, jwtBearer, makeKey, makeServer, sign, type TestKey } from '../support/fixtures.js';
 
 const clock = frozenClock();
@@ -176,5 +177,18 @@ describe('no SDK, then an SDK', () => {
     expect((await server.handleTokenRequest(clientCredentials(await clientAssertion()))).status).toBe(200);
     expect(otel.spansNamed('rfc7523.token_request')).toHaveLength(1);
     expect(total(await otel.pointsOf('rfc7523.token_requests'), { 'rfc7523.outcome': 'issued' })).toBe(1);
+    expect(total(await otel.pointsOf('rfc7523.replay_store.duration'), { 'rfc7523.result': 'new' })).toBe(1);
+  });
+
+  it('without an SDK the replay store is called bare: its own promise comes back, untimed; with one, a timed promise', async () => {
+    await otel.uninstall();
+    const answer = Promise.resolve(true);
+    const store = timedReplayStore({ remember: () => answer });
+    expect(store.remember('k', 1)).toBe(answer);
+    otel = installOtel();
+    const timed = store.remember('k', 1);
+    expect(timed).not.toBe(answer);
+    expect(await timed).toBe(true);
+    expect(total(await otel.pointsOf('rfc7523.replay_store.duration'), { 'rfc7523.result': 'new' })).toBe(1);
   });
 });
