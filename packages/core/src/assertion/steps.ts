@@ -108,6 +108,15 @@ export type Step = (a: Attempt, settings: PipelineSettings) => StepResult | Prom
 
 const DECOY_ALGORITHMS: ReadonlySet<string> = new Set(ASSERTION_ALGORITHMS);
 
+/** The NumericDate claims (RFC 7519 §4.1.4–§4.1.6), in the order they are checked. */
+const DATE_CLAIMS = Object.freeze(['exp', 'nbf', 'iat'] as const);
+
+/** J10: why no key was found — the issuer's keys could not be fetched (503), or none fits the header. */
+function keyFailure(err: unknown): StepFailure {
+  if (err instanceof KeyNotFoundError && err.unavailable) return { reason: 'jwks_unavailable', detail: err.message, claim: null, cause: err };
+  return { reason: 'key_not_found', detail: 'no registered key matches the header', cause: err };
+}
+
 /** J9: the signature step's answer. */
 const signatureVerdict = (verified: boolean): StepResult => (verified ? undefined : { reason: 'signature_invalid', detail: 'the signature does not verify' });
 
@@ -221,6 +230,9 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
     const policy = a.registration.audience;
     const namesUs = (value: unknown) => value === s.issuer || (policy.tokenEndpoint && value === s.tokenEndpoint);
     if (policy.sole) {
+      // The usual case first: a string that is this server's issuer identifier.
+      // Stryker disable next-line ConditionalExpression: a shortcut; the lines below accept the same aud
+      if (aud === s.issuer) return undefined;
       const sole = Array.isArray(aud) && aud.length === 1 ? (aud[0] as unknown) : aud;
       if (!namesUs(sole)) return { reason: 'aud_mismatch', detail: 'aud must be the issuer identifier of this server as its only value' };
       if (policy.warn === true && sole !== s.issuer) a.deprecatedAudience = sole as string; // rule A1: reported once accepted
@@ -230,7 +242,7 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
   },
 
   dates: (a, s) => {
-    for (const name of ['exp', 'nbf', 'iat']) {
+    for (const name of DATE_CLAIMS) {
       const value = a.jwt.claims[name];
       if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
         return { reason: 'invalid_claim', detail: `${name} must be a NumericDate`, claim: name };
@@ -275,13 +287,20 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
   'id-jag-claims': idJagClaimsStep,
   'id-jag-client': idJagClientStep,
 
-  key: async (a) => {
+  key: (a) => {
     try {
-      a.key = await a.registration.resolveKey(a.jwt.header as { alg: string });
-      return undefined;
+      const key = a.registration.resolveKey(a.jwt.header as { alg: string });
+      // A local key set answers synchronously: no async frame per request.
+      if (!(key instanceof Promise)) {
+        a.key = key;
+        return undefined;
+      }
+      return key.then((resolved) => {
+        a.key = resolved;
+        return undefined;
+      }, keyFailure);
     } catch (err) {
-      if (err instanceof KeyNotFoundError && err.unavailable) return { reason: 'jwks_unavailable', detail: err.message, claim: null, cause: err };
-      return { reason: 'key_not_found', detail: 'no registered key matches the header', cause: err };
+      return keyFailure(err);
     }
   },
 

@@ -31,13 +31,14 @@ function fits(jwk: JWK, alg: string, kid: unknown): boolean {
  * `createPublicKey` on its first use, once; later uses take the imported `KeyObject`. Nothing is imported
  * at start-up, so a registry of many clients starts fast and a client's first request pays only its key's
  * import. `keys` are copied; a key that fits but does not import (or whose `key_ops` name more than
- * `verify`) is refused at each use, as jose refuses it.
+ * `verify`) is refused at each use, as jose refuses it. Answers synchronously (a refusal is thrown): the
+ * keys are at hand, and an async frame per request is work for nothing.
  */
-export function createKeyResolver(keys: readonly JWK[]): (header: JWSHeaderParameters) => Promise<KeyObject> {
+export function createKeyResolver(keys: readonly JWK[]): (header: JWSHeaderParameters) => KeyObject {
   const jwks = keys.map((jwk) => structuredClone(jwk));
   // Stryker disable next-line ArrayDeclaration: a preset length changes nothing, the entries are set by index
   const imported: Array<KeyObject | undefined> = new Array(jwks.length);
-  return async (header) => {
+  return (header) => {
     const { alg, kid } = header;
     if (typeof alg !== 'string') throw new NoSingleKeyError('the header has no alg');
     let index = -1;

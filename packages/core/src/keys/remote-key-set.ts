@@ -7,8 +7,12 @@ import { readLimitedText } from './read-limited-body.js';
 import type { EventSink } from '../events.js';
 import { traceKeyFetch, type KeyFetchReport, type KeyFetchResult } from '../telemetry/key-fetch.js';
 
-/** Resolves the verification key for a JWS header from one registration's keys only (RFC 8725 §3.10). */
-export type KeyResolver = (header: JWSHeaderParameters) => Promise<CryptoKey | KeyObject>;
+/**
+ * Resolves the verification key for a JWS header from one registration's keys only (RFC 8725 §3.10):
+ * synchronously when the keys are at hand (a local key set), or a promise (a key set that may fetch).
+ * A refusal is thrown or rejected.
+ */
+export type KeyResolver = (header: JWSHeaderParameters) => CryptoKey | KeyObject | Promise<CryptoKey | KeyObject>;
 
 /** Timing of `jwks_uri` fetches (rule J10). All durations in milliseconds. */
 export interface RemoteKeySetOptions {
@@ -107,8 +111,8 @@ export class RemoteKeySet {
     this.#discoveryIssuer = discoveryIssuer;
   }
 
-  /** The resolver to verify with. */
-  readonly resolve: KeyResolver = async (header) => {
+  /** The resolver to verify with (a {@link KeyResolver} that always answers a promise: it may fetch). */
+  readonly resolve = async (header: JWSHeaderParameters): Promise<CryptoKey | KeyObject> => {
     if (this.#local === undefined) {
       if (this.#pending !== undefined || this.#coolEnough()) await this.#refresh();
       if (this.#local === undefined) throw new KeyNotFoundError(true, `could not fetch ${this.#uri}${this.#lastProblem === undefined ? '' : `: ${this.#lastProblem}`}`);

@@ -95,7 +95,7 @@ describe('J9 key facts from the JWK', () => {
 
   it('the local key set imports its keys so: a client key verifies without the native reads', async () => {
     const { jwk, signature } = signed(KINDS[0]!);
-    const key = await createKeyResolver([{ ...jwk, kid: 'k1' }])({ alg: 'ES256', kid: 'k1' });
+    const key = createKeyResolver([{ ...jwk, kid: 'k1' }])({ alg: 'ES256', kid: 'k1' });
     expect(key).toBeInstanceOf(KeyObject);
     expect(await nativeReads(async () => expect(await verifySignature('ES256', key, INPUT, signature)).toBe(true))).toBe(0);
   });

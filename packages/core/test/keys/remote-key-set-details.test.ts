@@ -242,7 +242,7 @@ describe('W1 keys found through discovery', () => {
 });
 
 describe('J9 alg labels of fetched keys', () => {
-  const resolves = (jwk: JWK, alg: string) => localKeySet([jwk])({ alg, kid: jwk.kid as string });
+  const resolves = async (jwk: JWK, alg: string) => localKeySet([jwk])({ alg, kid: jwk.kid as string });
 
   it.each([
     ['EdDSA', 'Ed25519'],
