@@ -230,9 +230,6 @@ export const STEPS: Readonly<Record<AssertionStepId, Step>> = Object.freeze({
     const policy = a.registration.audience;
     const namesUs = (value: unknown) => value === s.issuer || (policy.tokenEndpoint && value === s.tokenEndpoint);
     if (policy.sole) {
-      // The usual case first: a string that is this server's issuer identifier.
-      // Stryker disable next-line ConditionalExpression: a shortcut; the lines below accept the same aud
-      if (aud === s.issuer) return undefined;
       const sole = Array.isArray(aud) && aud.length === 1 ? (aud[0] as unknown) : aud;
       if (!namesUs(sole)) return { reason: 'aud_mismatch', detail: 'aud must be the issuer identifier of this server as its only value' };
       if (policy.warn === true && sole !== s.issuer) a.deprecatedAudience = sole as string; // rule A1: reported once accepted

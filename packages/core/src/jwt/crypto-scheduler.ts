@@ -68,9 +68,10 @@ export type ThreadPoolPolicy = () => boolean;
  * Synchronous crypto has the lowest latency for one caller; a busy server gains throughput by moving it
  * to other cores. Decided from event-loop utilisation (20 ms windows inline, 100 ms on the pool) with
  * hysteresis: enter above 75 %; leave below 50 % (the main thread idles waiting for the pool, so the
- * move did not help), or when fewer than one in ten of at least 8 operations handed to the pool in a
- * window found another still there (`tally`: calls come one at a time, so nothing runs beside the
- * pool's work and each call only waits for its hand-off), and wait 5 s (doubling to 60 s) before
+ * move did not help), or at most 75 % when fewer than one in ten of at least 8 operations handed to the
+ * pool in the window found another still there (`tally`: calls come one at a time, so the main thread
+ * only waits for each hand-off; seen at 50–75 % with one in-process caller), and wait 5 s (doubling to
+ * 60 s) before
  * trying again — unless the quiet window was a pause between bursts of load. `npm run bench` measures
  * the effect (pinned and unpinned). Internal.
  */
@@ -98,7 +99,11 @@ export function createThreadPoolPolicy(probe: LoadProbe = performance, tally: Po
       handedAt = tally.handed;
       overlappedAt = tally.overlapped;
       if (threadPool) {
-        if (utilization < LEAVE || (handed >= MIN_HANDED && overlapped < handed * MIN_OVERLAP)) {
+        // One at a time: the loop is not saturated and the pool's work never ran beside other pool work.
+        // A saturated loop stays: there the pool's work runs beside other requests' main-thread work,
+        // which it need not overlap (short verifications, long framework work per request).
+        const oneAtATime = utilization <= ENTER && handed >= MIN_HANDED && overlapped < handed * MIN_OVERLAP;
+        if (utilization < LEAVE || oneAtATime) {
           threadPool = false;
           // Left within a second: the move did not help; wait, and wait twice as long next time.
           const quick = !idle && now - enteredAt < 1000;

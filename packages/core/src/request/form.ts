@@ -79,10 +79,7 @@ export function readForm(request: PlainRequest, maxBodyLength: number): Map<stri
       headers: { allow: 'POST' },
     });
   }
-  const contentType = header(request, 'content-type');
-  // The usual spelling as it stands; any other (parameters, case, spaces) is taken apart.
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; taking the usual spelling apart gives it back
-  const type = contentType === FORM ? FORM : contentType?.split(';', 1)[0]?.trim().toLowerCase();
+  const type = header(request, 'content-type')?.split(';', 1)[0]?.trim().toLowerCase();
   if (type !== FORM) {
     throw new InvalidRequestError('unsupported_content_type', `the body must be ${FORM}`);
   }

@@ -117,23 +117,26 @@ describe('thread-pool policy (event-loop utilisation with hysteresis, fake clock
 });
 
 describe('thread-pool policy: calls that come one at a time (fake clock, counted hand-offs)', () => {
-  /** A policy on the pool, with the tally it reads; `window(handed, overlapped)` ends a busy 100 ms window. */
+  /**
+   * A policy on the pool, with the tally it reads; `window(handed, overlapped, busy)` ends a 100 ms window
+   * with the loop `busy` (default 60 %: above the 50 % exit, under the 75 % entry, as seen with one caller).
+   */
   function onPool() {
     const loop = new FakeLoop();
     const tally: PoolTally = { handed: 0, overlapped: 0, pending: 0 };
     const policy = createThreadPoolPolicy(loop, tally);
     loop.pass(20, 1);
     expect(policy()).toBe(true);
-    const window = (handed: number, overlapped: number) => {
+    const window = (handed: number, overlapped: number, busy = 0.6) => {
       tally.handed += handed;
       tally.overlapped += overlapped;
-      loop.pass(100, 0.9);
+      loop.pass(100, busy);
       return policy();
     };
-    return { loop, policy, window };
+    return { loop, policy, tally, window };
   }
 
-  it('leaves the pool, busy as the loop is, when no hand-off of a window found another on the pool', () => {
+  it('leaves the pool when no hand-off of a window found another on the pool', () => {
     const { window } = onPool();
     expect(window(20, 0)).toBe(false);
   });
@@ -152,6 +155,13 @@ describe('thread-pool policy: calls that come one at a time (fake clock, counted
     expect(window(8, 0)).toBe(false);
   });
 
+  it('a loop busier than 75 % stays on the pool without overlaps: the pool works beside other requests', () => {
+    const { window } = onPool();
+    expect(window(20, 0, 0.76)).toBe(true);
+    expect(window(20, 0, 1)).toBe(true);
+    expect(window(20, 0, 0.75)).toBe(false);
+  });
+
   it('counts each window on its own: overlaps of an earlier window do not carry over', () => {
     const { window } = onPool();
     expect(window(20, 20)).toBe(true);
@@ -167,7 +177,7 @@ describe('thread-pool policy: calls that come one at a time (fake clock, counted
     loop.pass(20, 1);
     expect(policy()).toBe(true);
     tally.handed += 20;
-    loop.pass(100, 0.9);
+    loop.pass(100, 0.6);
     expect(policy()).toBe(false);
   });
 
@@ -178,6 +188,41 @@ describe('thread-pool policy: calls that come one at a time (fake clock, counted
     expect(policy()).toBe(false);
     loop.pass(100, 1);
     expect(policy()).toBe(true);
+  });
+
+  it("the process's verifications and signatures are what the default tally counts", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = privateKey.export({ format: 'jwk' }) as JWK;
+    const input = Buffer.from('header.payload');
+    const signature = cryptoSign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    const signer = new CompactSigner({ ...jwk, alg: 'ES256' }, 'ES256', { typ: 'at+jwt' });
+    const restore = setThreadPoolPolicy(() => true); // every operation to the pool
+    try {
+      const oneAtATime = async () => {
+        for (let i = 0; i < 10; i++) {
+          expect(await verifySignature('ES256', publicKey, input, signature)).toBe(true);
+          await signer.sign({ sub: 'x' });
+        }
+      };
+      // Watched by a policy on the process's tally (the default), on a fake loop 60 % busy.
+      const loop = new FakeLoop();
+      const watching = createThreadPoolPolicy(loop);
+      loop.pass(20, 1);
+      expect(watching()).toBe(true);
+      await oneAtATime();
+      loop.pass(100, 0.6);
+      expect(watching()).toBe(false); // 20 hand-offs, none beside another
+
+      const loop2 = new FakeLoop();
+      const watching2 = createThreadPoolPolicy(loop2);
+      loop2.pass(20, 1);
+      expect(watching2()).toBe(true);
+      await Promise.all([oneAtATime(), oneAtATime()]);
+      loop2.pass(100, 0.6);
+      expect(watching2()).toBe(true); // two callers: their hand-offs overlap
+    } finally {
+      restore();
+    }
   });
 });
 
