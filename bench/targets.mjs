@@ -11,7 +11,7 @@ export const TARGETS = Object.freeze({
   pinnedP99VsBaseline: 1.0,
   /** Engine, one call at a time, over the node:crypto floor, at least, by algorithm. */
   engineVsFloor: Object.freeze({ RS256: 0.6, ES256: 0.8 }),
-  /** A client's first request: its extra cost over a later request divided by one key import, at most. */
+  /** A client's first request: its extra cost over a later request divided by what node:crypto pays for a new key (import and first use), at most. */
   firstRequestExtraVsImport: 1.0,
   /** req/s lost with 100,000 clients or 1,000,000 replay entries, at most. */
   scaleLoss: 0.1,
@@ -51,8 +51,8 @@ export function checkTargets(results) {
   }
   if (results.firstRequest) {
     const f = results.firstRequest;
-    const note = `first ${f.firstMicros} us, later ${f.warmMicros} us, key import ${f.keyImportMicros} us`;
-    out.push(check('first request of a client: extra cost over a later one / key import', f.ratio, 'ratio', `<= ${x(TARGETS.firstRequestExtraVsImport)}`, f.ratio <= TARGETS.firstRequestExtraVsImport, note));
+    const note = `first ${f.firstMicros} us, later ${f.warmMicros} us, new key ${f.keyMicros} us (createPublicKey ${f.keyImportMicros} us: ${x(f.importRatio)})`;
+    out.push(check('first request of a client: extra cost over a later one / a new key to node:crypto', f.ratio, 'ratio', `<= ${x(TARGETS.firstRequestExtraVsImport)}`, f.ratio <= TARGETS.firstRequestExtraVsImport, note));
   }
   if (results.scale) {
     const invalid = results.scale.valid ? undefined : INVALID;

@@ -3,6 +3,7 @@
 // core and does not depend on how much of the second core the load generator leaves to the thread pool.
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 /** The core every pinned server runs on. */
 export const SERVER_CORE = '0';
@@ -44,4 +45,36 @@ export async function withPinnedSelf(cores, fn) {
   } finally {
     pinProcess(process.pid, before);
   }
+}
+
+/** Whether this machine can pin (taskset on PATH, at least 2 cores). */
+export function canPin() {
+  try {
+    requireTaskset();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Set in the environment of a scenario re-started pinned by {@link onOneCore}. */
+const PINNED_CHILD = 'RFC7523_BENCH_PINNED_CHILD';
+
+/**
+ * An in-process scenario's figures as one core gives them, as the pinned servers' are: when this machine
+ * can pin (see canPin), the scenario file at `moduleUrl` is started again under `taskset -c 0` from its
+ * first instruction (so that node:crypto's thread pool and the engine's thread-pool policy see one CPU,
+ * as a pinned server's do) with these `settings`, and its result comes back as JSON on its last stdout
+ * line (see runAlone); otherwise, or in that child, `fn(pinned)` runs here.
+ */
+export function onOneCore(moduleUrl, settings, fn) {
+  if (process.env[PINNED_CHILD] === '1') return fn(true);
+  if (!canPin()) return fn(false);
+  const out = execFileSync('taskset', ['-c', SERVER_CORE, process.execPath, fileURLToPath(moduleUrl), `--settings=${JSON.stringify(settings)}`], {
+    encoding: 'utf8',
+    env: { ...process.env, [PINNED_CHILD]: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return JSON.parse(out.trimEnd().split('\n').pop());
 }

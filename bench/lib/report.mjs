@@ -23,8 +23,8 @@ export function latestMarkdown({ results, tables, charts, command }) {
     pinned
       ? `- Pinned: every server, its libuv thread pool included, on core 0 (\`taskset -c 0\`), the load generator on core 1; ${pinned.rounds} rounds of ~${pinned.seconds} s after a warm-up of ${pinned.warmupRequests} requests. Its req/s is a server's throughput per core; the targets read it.`
       : '- Pinned: not run.',
-    '- Engine: one call at a time and 64 in flight, floor (node:crypto verify of the signing input), jose.jwtVerify and the engine in interleaved rounds; the ratio to the floor is the median of the round-by-round ratios.',
-    '- First request of a client: the engine in-process, a warm request, a new client\'s first request and a key import (createPublicKey) back to back per round, medians.',
+    '- Engine: one call at a time and 64 in flight, floor (node:crypto verify of the signing input), jose.jwtVerify and the engine in interleaved rounds, the process pinned to core 0 (its thread pool too); the ratio to the floor is the median of the round-by-round ratios.',
+    '- First request of a client: the engine in-process, pinned to core 0; a warm request, a new client\'s first request and what node:crypto pays for a new key (createPublicKey, plus its first verification\'s extra time over a verification with a key already used) back to back per round, medians.',
     '- Where time goes: the Express and Nest demos profiled pinned with `--cpu-prof`; the main thread\'s microseconds per request by area (thread-pool work is not sampled; the profiler\'s overhead lowers the rate).',
     '',
   ];

@@ -18,12 +18,18 @@ export function settingsFor(section, quick) {
   return settings;
 }
 
-/** Runs one section and prints its tables (a scenario file started on its own). */
+/**
+ * Runs one section and prints its tables (a scenario file started on its own). Given `--settings=<JSON>`
+ * (a scenario re-started pinned: lib/pinning.mjs, onOneCore), runs with those settings and prints the
+ * result as one JSON line instead.
+ */
 export async function runAlone(section) {
   const quick = process.argv.includes('--quick');
-  const settings = settingsFor(section, quick);
+  const given = argValue('settings', undefined);
+  const settings = given === undefined ? settingsFor(section, quick) : JSON.parse(given);
   const result = await section.run(settings, { log: (line) => console.error(line), quick });
-  for (const table of section.tables(result, settings)) printTable(table.title, table.header, table.rows);
+  if (given !== undefined) console.log(JSON.stringify(result));
+  else for (const table of section.tables(result, settings)) printTable(table.title, table.header, table.rows);
   return result;
 }
 
