@@ -71,8 +71,7 @@ export type ThreadPoolPolicy = () => boolean;
  * move did not help), or at most 75 % when fewer than one in ten of at least 8 operations handed to the
  * pool in the window found another still there (`tally`: calls come one at a time, so the main thread
  * only waits for each hand-off; seen at 50–75 % with one in-process caller), and wait 5 s (doubling to
- * 60 s) before
- * trying again — unless the quiet window was a pause between bursts of load. `npm run bench` measures
+ * 60 s) before trying again — unless the quiet window was a pause between bursts of load. `npm run bench` measures
  * the effect (pinned and unpinned). Internal.
  */
 export function createThreadPoolPolicy(probe: LoadProbe = performance, tally: PoolTally = processTally): ThreadPoolPolicy {

@@ -3,11 +3,6 @@ import type { CryptoKey } from 'jose';
 import { cryptoOptions, SPECS } from './algorithms.js';
 import { onThreadPool, preferThreadPool } from './crypto-scheduler.js';
 
-// jose caches the CryptoKey it imports for a JWK; this caches the KeyObject view of it, so a key is
-// converted once, never per request.
-const keyObjects = new WeakMap<object, KeyObject>();
-const verifyInputs = new WeakMap<KeyObject, Map<string, Verification | null>>();
-
 /** How to verify with one key and algorithm, and the only signature length that can be valid. */
 interface Verification {
   input: VerifyKeyObjectInput;
@@ -34,8 +29,18 @@ const FACTS_OF_CRV: ReadonlyMap<string | undefined, KeyFacts & { readonly kty: s
   ['Ed25519', { kty: 'OKP', type: 'ed25519' }],
 ]);
 
-/** Facts of keys imported from a JWK, read from its `crv` rather than asked of OpenSSL. */
-const factsFromJwk = new WeakMap<KeyObject, KeyFacts>();
+/**
+ * What is kept of one key: its node:crypto view (a WebCrypto `CryptoKey`, as jose imports one, is
+ * converted once, never per request), its type and curve when read from its JWK, and how to verify with
+ * it by algorithm. One entry per key, so that a new key costs one weak-map entry.
+ */
+interface KeyState {
+  readonly keyObject: KeyObject;
+  readonly facts: KeyFacts | undefined;
+  readonly inputs: Map<string, Verification | null>;
+}
+
+const states = new WeakMap<object, KeyState>();
 
 /**
  * Records that `key` was imported with node:crypto's `createPublicKey` from `jwk`, so that its first
@@ -46,28 +51,23 @@ const factsFromJwk = new WeakMap<KeyObject, KeyFacts>();
  */
 export function importedFromJwk(key: KeyObject, jwk: { readonly kty?: string; readonly crv?: string }): KeyObject {
   const facts = FACTS_OF_CRV.get(jwk.crv);
-  if (facts !== undefined && jwk.kty === facts.kty) factsFromJwk.set(key, facts);
+  states.set(key, { keyObject: key, facts: facts !== undefined && jwk.kty === facts.kty ? facts : undefined, inputs: new Map() });
   return key;
 }
 
 /** The node:crypto verify input for a key and algorithm, or null when the key does not fit the algorithm. */
 function verification(key: CryptoKey | KeyObject, alg: string): Verification | null {
-  let keyObject = key instanceof KeyObject ? key : keyObjects.get(key);
-  if (keyObject === undefined) {
-    keyObject = KeyObject.from(key as Parameters<typeof KeyObject.from>[0]);
-    // Stryker disable next-line CallExpression: a cache; the key is converted again next time, to the same key
-    keyObjects.set(key, keyObject);
+  let state = states.get(key);
+  if (state === undefined) {
+    const keyObject = key instanceof KeyObject ? key : KeyObject.from(key as Parameters<typeof KeyObject.from>[0]);
+    state = { keyObject, facts: undefined, inputs: new Map() };
+    // Stryker disable next-line CallExpression: a cache; the key is converted and its inputs worked out again next time, to the same values
+    states.set(key, state);
   }
-  let byAlg = verifyInputs.get(keyObject);
-  if (byAlg === undefined) {
-    byAlg = new Map();
-    // Stryker disable next-line CallExpression: a cache; the inputs are worked out again next time, to the same values
-    verifyInputs.set(keyObject, byAlg);
-  }
-  let input = byAlg.get(alg);
+  const { keyObject, facts, inputs } = state;
+  let input = inputs.get(alg);
   if (input === undefined) {
     const spec = SPECS[alg];
-    const facts = factsFromJwk.get(keyObject);
     const details: { namedCurve?: string; modulusLength?: number } = facts ?? keyObject.asymmetricKeyDetails ?? {};
     const fits =
       spec !== undefined &&
@@ -88,7 +88,7 @@ function verification(key: CryptoKey | KeyObject, alg: string): Verification | n
       input = null;
     }
     // Stryker disable next-line CallExpression: a cache; the input is worked out again next time, to the same value
-    byAlg.set(alg, input);
+    inputs.set(alg, input);
   }
   return input;
 }
