@@ -1,6 +1,8 @@
-// Alternating load runs over several already-started servers: a warm-up run each, then rounds of
-// A, B, C, A, B, C, … so that drift on a shared machine (other processes, thermal) hits every server
-// alike. Every run gets fresh, never-used request bodies, and is sized from the previous run's rate
+// Alternating load runs over several already-started servers: a warm-up run each, then rounds whose
+// order rotates (A, B, C; B, C, A; C, A, B; …) so that drift on a shared machine (other processes,
+// thermal, the host's other guests) hits every server alike, and no server always runs the longest after
+// another (with a fixed order the last server of a round was 4 runs away from the baseline in every
+// round: 2026-12-01's pinned run had Koa's round ratios at 1.48, 1.22, 0.96 and 0.73). Every run gets fresh, never-used request bodies, and is sized from the previous run's rate
 // so that it lasts about `seconds`.
 import { availableParallelism } from 'node:os';
 import { cpuSnapshot, foreignCores } from './cpu-load.mjs';
@@ -45,10 +47,12 @@ export function quietPairedRatio(of, to, field) {
 
 /**
  * entries: [{ name, url, pid, bodies(count) → Buffer[], estimate? }]. Runs a warm-up of `warmupRequests`
- * on each entry without an estimate, then `rounds` alternating measured runs. Returns { name → summary }
+ * on each entry without an estimate, then `warmupRounds` rounds whose runs are not kept (the servers' JIT
+ * and the host settle: 2026-12-01's pinned run went from ~4,000 to ~6,500 req/s over its first three
+ * rounds, every server alike), then `rounds` rounds of one measured run each, every round in rotating order. Returns { name → summary }
  * and leaves `estimate` (rps) on each entry for later calls.
  */
-export async function alternate(entries, { rounds, seconds, warmupRequests, log = () => {} }) {
+export async function alternate(entries, { rounds, seconds, warmupRequests, warmupRounds = 0, log = () => {} }) {
   const ours = [process.pid, ...entries.map((e) => e.pid)];
   const cpus = availableParallelism();
   for (const entry of entries) {
@@ -59,16 +63,17 @@ export async function alternate(entries, { rounds, seconds, warmupRequests, log 
     log(`  warm-up ${entry.name}: ${warm.rps} req/s`);
   }
   const runs = new Map(entries.map((e) => [e.name, []]));
-  for (let round = 1; round <= rounds; round++) {
-    for (const entry of entries) {
+  for (let round = 1 - warmupRounds; round <= rounds; round++) {
+    for (let k = 0; k < entries.length; k++) {
+      const entry = entries[(((k + round - 1) % entries.length) + entries.length) % entries.length];
       const count = Math.max(500, Math.round(entry.estimate * seconds));
       const bodies = entry.bodies(count + SPARE_BODIES);
       const before = cpuSnapshot(ours);
       const result = await runLoad(entry.url, bodies);
       result.otherLoad = foreignCores(before, cpuSnapshot(ours), cpus);
       entry.estimate = result.rps || entry.estimate;
-      runs.get(entry.name).push(result);
-      log(`  round ${round} ${entry.name}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, other processes ${result.otherLoad ?? '?'} cores${result.valid ? '' : `  INVALID: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`}`);
+      if (round >= 1) runs.get(entry.name).push(result);
+      log(`  ${round >= 1 ? `round ${round}` : `warm-up round ${round + warmupRounds}`} ${entry.name}: ${result.rps} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, other processes ${result.otherLoad ?? '?'} cores${result.valid ? '' : `  INVALID: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`}`);
     }
   }
   return Object.fromEntries([...runs].map(([name, list]) => [name, summarise(list)]));

@@ -2,7 +2,7 @@
 // baseline (baseline-server.mjs) and node-oidc-provider 9 (oidc-provider-server.mjs) — in one run:
 // client_credentials + private_key_jwt (ES256), a unique assertion per request, ES256 JWT access
 // tokens. All servers run at once in child processes (pinned to one core when asked, the load generator
-// then on the other) and are measured in alternating rounds; every ratio is the median of the
+// then on the other) and are measured in rounds of rotating order; every ratio is the median of the
 // round-by-round ratios.
 import { alternate, pairedRatio, QUIET, quietPairedRatio } from './alternating-runs.mjs';
 import { BENCH_ISSUER, clientCredentialsBodies, clientKey } from './assertions.mjs';
@@ -27,10 +27,10 @@ function versus(demo, peer) {
 
 /**
  * Starts the peers and every built demo (a demo that cannot start is reported as skipped), runs
- * `rounds` alternating rounds of ~`seconds` each and stops them. Resolves { pinned, servers: [{ name,
+ * `rounds` rounds (rotating order) of ~`seconds` each and stops them. Resolves { pinned, servers: [{ name,
  * ...summary }], demos: [{ demo, vsBaseline, vsOidcProvider, valid } | { demo, skipped }] }.
  */
-export async function benchPeers({ rounds, seconds, warmupRequests, pinned, log }) {
+export async function benchPeers({ rounds, seconds, warmupRequests, warmupRounds, pinned, log }) {
   if (pinned) requireTaskset();
   const pin = pinned ? SERVER_CORE : undefined;
   const key = clientKey();
@@ -56,7 +56,7 @@ export async function benchPeers({ rounds, seconds, warmupRequests, pinned, log 
       }
     }
     log(`${pinned ? `Pinned (servers on core ${SERVER_CORE}, load generator on core ${LOAD_CORE})` : 'Unpinned'}: ${started.map((s) => s.name).join(', ')}`);
-    const measure = () => alternate(started, { rounds, seconds, warmupRequests, log });
+    const measure = () => alternate(started, { rounds, seconds, warmupRequests, warmupRounds, log });
     const result = pinned ? await withPinnedSelf(LOAD_CORE, measure) : await measure();
     const demos = started
       .filter((s) => s.name !== BASELINE && s.name !== OIDC_PROVIDER)
@@ -75,7 +75,7 @@ export async function benchPeers({ rounds, seconds, warmupRequests, pinned, log 
 const ratio = (x) => (x === null || x === undefined ? '' : `${x.toFixed(2)}x`);
 
 /** The section's table: one line per server with its figures and, for a demo, its ratios to both peers. */
-export function peersTable(result, { rounds, seconds }, what) {
+export function peersTable(result, { rounds, seconds, warmupRounds }, what) {
   const byName = new Map(result.demos.map((d) => [d.demo, d]));
   const rows = result.servers.map((s) => {
     const d = byName.get(s.name);
@@ -86,7 +86,7 @@ export function peersTable(result, { rounds, seconds }, what) {
   return {
     title:
       `${what}: POST /token, client_credentials + private_key_jwt (ES256), unique assertions, ES256 JWT access tokens, 32 connections; ` +
-      `${rounds} alternating rounds of ~${seconds} s. Figures are medians over the rounds; ratios are medians of the round-by-round ratios; ` +
+      `${rounds} rounds of ~${seconds} s in rotating order after ${warmupRounds ?? 0} not kept. Figures are medians over the rounds; ratios are medians of the round-by-round ratios; ` +
       '"quiet": the rps ratio to the baseline over the rounds where other processes used < 0.1 core (number of rounds); "other load": cores other processes used (median).',
     header: ['server', 'req/s', 'p50', 'p99', 'rps vs baseline', 'p99 vs baseline', 'rps vs oidc-provider', 'quiet', 'non-2xx', 'other load', 'valid'],
     rows,

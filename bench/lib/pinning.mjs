@@ -60,21 +60,27 @@ export function canPin() {
 /** Set in the environment of a scenario re-started pinned by {@link onOneCore}. */
 const PINNED_CHILD = 'RFC7523_BENCH_PINNED_CHILD';
 
+/** How the line with a re-started scenario's JSON result begins (printed by runAlone). */
+export const RESULT_PREFIX = '@@result ';
+
 /**
  * An in-process scenario's figures as one core gives them, as the pinned servers' are: when this machine
  * can pin (see canPin), the scenario file at `moduleUrl` is started again under `taskset -c 0` from its
  * first instruction (so that node:crypto's thread pool and the engine's thread-pool policy see one CPU,
  * as a pinned server's do) with these `settings`, and its result comes back as JSON on its last stdout
  * line (see runAlone); otherwise, or in that child, `fn(pinned)` runs here.
+ * The child gets `--quick` when this process has it.
  */
 export function onOneCore(moduleUrl, settings, fn) {
   if (process.env[PINNED_CHILD] === '1') return fn(true);
   if (!canPin()) return fn(false);
-  const out = execFileSync('taskset', ['-c', SERVER_CORE, process.execPath, fileURLToPath(moduleUrl), `--settings=${JSON.stringify(settings)}`], {
+  const out = execFileSync('taskset', ['-c', SERVER_CORE, process.execPath, fileURLToPath(moduleUrl), `--settings=${JSON.stringify(settings)}`, ...(process.argv.includes('--quick') ? ['--quick'] : [])], {
     encoding: 'utf8',
     env: { ...process.env, [PINNED_CHILD]: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 256 * 1024 * 1024,
   });
-  return JSON.parse(out.trimEnd().split('\n').pop());
+  const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+  if (line === undefined) throw new Error(`${fileURLToPath(moduleUrl)} re-started pinned printed no result line`);
+  return JSON.parse(line.slice(RESULT_PREFIX.length));
 }

@@ -6,6 +6,9 @@ import { showMeasured } from '../targets.mjs';
 export const START_MARKER = '<!-- latest run: start (written by node bench/run.mjs; edit outside the markers) -->';
 export const END_MARKER = '<!-- latest run: end -->';
 
+/** Where an in-process section ran, by its `pinned` flag. */
+const onCore = (pinned) => (pinned ? 'in a process pinned to core 0 from its start (its thread pool too)' : 'unpinned (no taskset or one core)');
+
 /**
  * The fragment: run and machine, method, the targets with their measured figures, the charts
  * (`charts`: [{ link, alt }], links relative to bench/) and every section's tables.
@@ -19,12 +22,12 @@ export function latestMarkdown({ results, tables, charts, command }) {
     '',
     'Method:',
     '',
-    `- Token endpoint (scenarios/pinned.mjs, scenarios/http.mjs): \`POST /token\`, client_credentials with an ES256 private_key_jwt client assertion, a fresh \`jti\` in every request, ES256 JWT access tokens, ${results.connections} keep-alive connections (autocannon). Every demo beside the thin Express 5 + jose baseline (lib/baseline-server.mjs) and node-oidc-provider 9 (lib/oidc-provider-server.mjs: one ES256 private_key_jwt client, client_credentials, resource indicators for JWT access tokens, its own jti replay check), all in one run, in alternating rounds; a ratio is the median of the round-by-round ratios.`,
+    `- Token endpoint (scenarios/pinned.mjs, scenarios/http.mjs): \`POST /token\`, client_credentials with an ES256 private_key_jwt client assertion, a fresh \`jti\` in every request, ES256 JWT access tokens, ${results.connections} keep-alive connections (autocannon). Every demo beside the thin Express 5 + jose baseline (lib/baseline-server.mjs) and node-oidc-provider 9 (lib/oidc-provider-server.mjs: one ES256 private_key_jwt client, client_credentials, resource indicators for JWT access tokens, its own jti replay check), all in one run, in rounds whose order rotates; a ratio is the median of the round-by-round ratios.`,
     pinned
-      ? `- Pinned: every server, its libuv thread pool included, on core 0 (\`taskset -c 0\`), the load generator on core 1; ${pinned.rounds} rounds of ~${pinned.seconds} s after a warm-up of ${pinned.warmupRequests} requests. Its req/s is a server's throughput per core; the targets read it.`
+      ? `- Pinned: every server, its libuv thread pool included, on core 0 (\`taskset -c 0\`), the load generator on core 1; ${pinned.rounds} rounds of ~${pinned.seconds} s after a warm-up of ${pinned.warmupRequests} requests and ${pinned.warmupRounds ?? 0} rounds not kept. Its req/s is a server's throughput per core; the targets read it.`
       : '- Pinned: not run.',
-    '- Engine: one call at a time and 64 in flight, floor (node:crypto verify of the signing input), jose.jwtVerify and the engine in interleaved rounds, the process pinned to core 0 (its thread pool too); the ratio to the floor is the median of the round-by-round ratios.',
-    '- First request of a client: the engine in-process, pinned to core 0; a warm request, a new client\'s first request and what node:crypto pays for a new key (createPublicKey, plus its first verification\'s extra time over a verification with a key already used) back to back per round, medians.',
+    `- Engine: one call at a time and 64 in flight, floor (node:crypto verify of the signing input), jose.jwtVerify and the engine in interleaved rounds, ${onCore(results.engine?.[0]?.pinned)}; the ratio to the floor is the median of the round-by-round ratios.`,
+    `- First request of a client: the engine in-process, ${onCore(results.firstRequest?.pinned)}; a warm request, a new client's first request and what node:crypto pays for a new key (createPublicKey, plus its first verification's extra time over a verification with a key already used) back to back per round, medians.`,
     '- Where time goes: the Express and Nest demos profiled pinned with `--cpu-prof`; the main thread\'s microseconds per request by area (thread-pool work is not sampled; the profiler\'s overhead lowers the rate).',
     '',
   ];

@@ -4,6 +4,7 @@
 // tables(result, settings) → [{ title, header, rows }] }. run.mjs runs the sections in order; a
 // scenario file started directly (`node bench/scenarios/dpop.mjs [--quick] [--reps=N]`) runs its own.
 import { pathToFileURL } from 'node:url';
+import { RESULT_PREFIX } from './pinning.mjs';
 import { argValue } from './stats.mjs';
 import { printTable } from './table.mjs';
 
@@ -21,14 +22,14 @@ export function settingsFor(section, quick) {
 /**
  * Runs one section and prints its tables (a scenario file started on its own). Given `--settings=<JSON>`
  * (a scenario re-started pinned: lib/pinning.mjs, onOneCore), runs with those settings and prints the
- * result as one JSON line instead.
+ * result as one JSON line (after RESULT_PREFIX) instead.
  */
 export async function runAlone(section) {
   const quick = process.argv.includes('--quick');
   const given = argValue('settings', undefined);
   const settings = given === undefined ? settingsFor(section, quick) : JSON.parse(given);
   const result = await section.run(settings, { log: (line) => console.error(line), quick });
-  if (given !== undefined) console.log(JSON.stringify(result));
+  if (given !== undefined) console.log(`${RESULT_PREFIX}${JSON.stringify(result)}`);
   else for (const table of section.tables(result, settings)) printTable(table.title, table.header, table.rows);
   return result;
 }

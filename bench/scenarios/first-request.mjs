@@ -45,10 +45,11 @@ async function measureFirstRequest({ clients }, pinned) {
   const importKeys = Array.from({ length: total }, () => clientKey());
   const importSignatures = importKeys.map((k) => sign('sha256', data, ES256(k.privateKey)));
   const warmPublic = createPublicKey({ key: warmKey.publicJwk, format: 'jwk' });
-  const warmSignature = sign('sha256', data, ES256(warmKey.privateKey));
+  // A signature of its own for each round on the warm side too, so that both sides read bytes not read before.
+  const warmSignatures = importKeys.map(() => sign('sha256', data, ES256(warmKey.privateKey)));
   const keyCost = (i) => {
     let start = process.hrtime.bigint();
-    if (!verify('sha256', data, ES256(warmPublic), warmSignature)) throw new Error('warm verification failed');
+    if (!verify('sha256', data, ES256(warmPublic), warmSignatures[i])) throw new Error('warm verification failed');
     const verifyWarm = process.hrtime.bigint() - start;
     start = process.hrtime.bigint();
     const key = createPublicKey({ key: importKeys[i].publicJwk, format: 'jwk' });
@@ -75,7 +76,7 @@ async function measureFirstRequest({ clients }, pinned) {
   const r = (x) => +x.toFixed(1);
   const extra = median(first.map((f, i) => f - warm[i]));
   const keyMicros = median(keyCosts);
-  return { clients, pinned, warmMicros: r(median(warm)), firstMicros: r(median(first)), extraMicros: r(extra), keyImportMicros: r(median(imports)), keyMicros: r(keyMicros), ratio: +(extra / keyMicros).toFixed(2), importRatio: +(extra / median(imports)).toFixed(2) };
+  return { clients, pinned, warmMicros: r(median(warm)), firstMicros: r(median(first)), extraMicros: r(extra), keyImportMicros: r(median(imports)), keyMicros: r(keyMicros), newKeyRatio: +(extra / keyMicros).toFixed(2), importRatio: +(extra / median(imports)).toFixed(2) };
 }
 
 const SETTINGS = { quick: { clients: 300 }, full: { clients: 3000 } };
@@ -88,7 +89,7 @@ const tables = (r) => [
       ['  extra over warm (median of the round differences)', r.extraMicros],
       ['a new key to node:crypto (createPublicKey + its first verification over a warm one)', r.keyMicros],
       ['  of which createPublicKey of a JWK', r.keyImportMicros],
-      ['extra / new key', `${r.ratio.toFixed(2)}x`],
+      ['extra / new key', `${r.newKeyRatio.toFixed(2)}x`],
       ['extra / createPublicKey alone', `${r.importRatio.toFixed(2)}x`],
     ]),
 ];

@@ -7,6 +7,6 @@ import { peersSection } from '../lib/peers.mjs';
 import { isMain, runAlone } from '../lib/section.mjs';
 
 const quick = { rounds: 2, seconds: 1.5, warmupRequests: 1000 };
-export const section = peersSection('http', false, 'HTTP, unpinned', quick, { rounds: 4, seconds: 5, warmupRequests: 4000 });
+export const section = peersSection('http', false, 'HTTP, unpinned', quick, { rounds: 6, seconds: 3, warmupRequests: 4000, warmupRounds: 1 });
 
 if (isMain(import.meta.url)) await runAlone(section);

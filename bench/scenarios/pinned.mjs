@@ -8,6 +8,6 @@ import { peersSection } from '../lib/peers.mjs';
 import { isMain, runAlone } from '../lib/section.mjs';
 
 const quick = { rounds: 2, seconds: 1.5, warmupRequests: 1000 };
-export const section = peersSection('pinned', true, 'HTTP, pinned (servers on core 0, load generator on core 1: req/s per core)', quick, { rounds: 4, seconds: 6, warmupRequests: 4000 });
+export const section = peersSection('pinned', true, 'HTTP, pinned (servers on core 0, load generator on core 1: req/s per core)', quick, { rounds: 8, seconds: 3, warmupRequests: 4000, warmupRounds: 2 });
 
 if (isMain(import.meta.url)) await runAlone(section);
