@@ -10,7 +10,10 @@ export const SERVER_CORE = '0';
 /** The core the load generator (this process) runs on while servers are pinned. */
 export const LOAD_CORE = '1';
 
-/** Path of taskset; throws, saying how to get it, when it is missing or there are fewer than 2 cores. */
+/**
+ * Path of taskset; throws, saying what is missing, when it is not on PATH, when there are fewer than 2
+ * cores, or when this process may not run on both the servers' and the load generator's core (a cpuset).
+ */
 export function requireTaskset() {
   let path;
   try {
@@ -20,7 +23,22 @@ export function requireTaskset() {
   }
   if (path === '') throw new Error('the pinned scenario needs taskset on PATH (util-linux; Debian/Ubuntu: apt-get install util-linux)');
   if (cpus().length < 2) throw new Error(`the pinned scenario needs 2 cores (one for the servers, one for the load generator); this machine has ${cpus().length}`);
+  const allowed = affinity(process.pid);
+  const cores = coresOf(allowed);
+  if (!cores.has(Number(SERVER_CORE)) || !cores.has(Number(LOAD_CORE))) {
+    throw new Error(`the pinned scenario needs cores ${SERVER_CORE} and ${LOAD_CORE}; this process may run on ${allowed} only`);
+  }
   return path;
+}
+
+/** The cores of a taskset list such as '0,1', '0-3' or '0-2,5'. */
+export function coresOf(list) {
+  const cores = new Set();
+  for (const part of list.split(',')) {
+    const [from, to = from] = part.split('-').map(Number);
+    for (let core = from; core <= to; core++) cores.add(core);
+  }
+  return cores;
 }
 
 /** The cores `pid` may run on, as taskset's list (e.g. '0,1' or '0-1'). */
@@ -47,7 +65,7 @@ export async function withPinnedSelf(cores, fn) {
   }
 }
 
-/** Whether this machine can pin (taskset on PATH, at least 2 cores). */
+/** Whether this machine can pin (see requireTaskset). */
 export function canPin() {
   try {
     requireTaskset();

@@ -7,7 +7,7 @@ export const START_MARKER = '<!-- latest run: start (written by node bench/run.m
 export const END_MARKER = '<!-- latest run: end -->';
 
 /** Where an in-process section ran, by its `pinned` flag. */
-const onCore = (pinned) => (pinned ? 'in a process pinned to core 0 from its start (its thread pool too)' : 'unpinned (no taskset or one core)');
+const onCore = (pinned) => (pinned ? 'in a process pinned to core 0 from its start (its thread pool too)' : 'unpinned (cannot pin: no taskset, one core, or cores 0 and 1 not both allowed)');
 
 /**
  * The fragment: run and machine, method, the targets with their measured figures, the charts

@@ -119,7 +119,7 @@ const SETTINGS = { quick: { count: 500, reps: 1, warmUpCount: 100 }, full: { cou
 
 /** The section's tables: (result, settings) → [{ title, header, rows }]. */
 const tables = (rows, { count, reps }) => [
-  table(`Engine: client assertions verified per second (${rows[0]?.pinned ? 'pinned to one core, its thread pool too' : 'unpinned (no taskset)'}; ${count} per round, median of ${reps} interleaved rounds; ratio to the node:crypto floor: median of the round-by-round ratios)`, ['alg', 'mode', 'implementation', 'per second', 'ratio', 'rounds: lowest-highest ratio'], rows.map((r) => [r.alg, r.mode, r.impl, r.perSecond, times(r.ratio), `${times(Math.min(...r.ratios))}-${times(Math.max(...r.ratios))}`])),
+  table(`Engine: client assertions verified per second (${rows[0]?.pinned ? 'pinned to one core, its thread pool too' : 'unpinned (cannot pin: see requireTaskset)'}; ${count} per round, median of ${reps} interleaved rounds; ratio to the node:crypto floor: median of the round-by-round ratios)`, ['alg', 'mode', 'implementation', 'per second', 'ratio', 'rounds: lowest-highest ratio'], rows.map((r) => [r.alg, r.mode, r.impl, r.perSecond, times(r.ratio), `${times(Math.min(...r.ratios))}-${times(Math.max(...r.ratios))}`])),
 ];
 
 export const section = defineSection('engine', 'Engine: verifying client assertions in-process…', SETTINGS, benchEngine, tables);

@@ -83,7 +83,7 @@ const SETTINGS = { quick: { clients: 300 }, full: { clients: 3000 } };
 
 /** The section's tables: (result, settings) → [{ title, header, rows }]. */
 const tables = (r) => [
-  table(`First request of a new client (engine in-process, handleTokenRequest, ES256, one at a time, ${r.pinned ? 'pinned to one core' : 'unpinned (no taskset)'}; medians over ${r.clients} clients, each round warm, first, key back to back)`, ['what', 'us per call'], [
+  table(`First request of a new client (engine in-process, handleTokenRequest, ES256, one at a time, ${r.pinned ? 'pinned to one core' : 'unpinned (cannot pin: see requireTaskset)'}; medians over ${r.clients} clients, each round warm, first, key back to back)`, ['what', 'us per call'], [
       ['later request of a client (warm)', r.warmMicros],
       ['first request of a client', r.firstMicros],
       ['  extra over warm (median of the round differences)', r.extraMicros],
