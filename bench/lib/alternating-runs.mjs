@@ -2,8 +2,9 @@
 // order rotates (A, B, C; B, C, A; C, A, B; …) so that drift on a shared machine (other processes,
 // thermal, the host's other guests) hits every server alike, and no server always runs the longest after
 // another (with a fixed order the last server of a round was 4 runs away from the baseline in every
-// round: 2026-12-01's pinned run had Koa's round ratios at 1.48, 1.22, 0.96 and 0.73). Every run gets fresh, never-used request bodies, and is sized from the previous run's rate
-// so that it lasts about `seconds`.
+// round: 2026-12-01's pinned run had Koa's round ratios at 1.48, 1.22, 0.96 and 0.73). Every run gets
+// fresh, never-used request bodies, and is sized from the previous run's rate so that it lasts about
+// `seconds`.
 import { availableParallelism } from 'node:os';
 import { cpuSnapshot, foreignCores } from './cpu-load.mjs';
 import { runLoad, SPARE_BODIES } from './load.mjs';
@@ -49,8 +50,8 @@ export function quietPairedRatio(of, to, field) {
  * entries: [{ name, url, pid, bodies(count) → Buffer[], estimate? }]. Runs a warm-up of `warmupRequests`
  * on each entry without an estimate, then `warmupRounds` rounds whose runs are not kept (the servers' JIT
  * and the host settle: 2026-12-01's pinned run went from ~4,000 to ~6,500 req/s over its first three
- * rounds, every server alike), then `rounds` rounds of one measured run each, every round in rotating order. Returns { name → summary }
- * and leaves `estimate` (rps) on each entry for later calls.
+ * rounds, every server alike), then `rounds` rounds of one measured run each, every round in rotating
+ * order. Returns { name → summary } and leaves `estimate` (rps) on each entry for later calls.
  */
 export async function alternate(entries, { rounds, seconds, warmupRequests, warmupRounds = 0, log = () => {} }) {
   const ours = [process.pid, ...entries.map((e) => e.pid)];
@@ -63,9 +64,10 @@ export async function alternate(entries, { rounds, seconds, warmupRequests, warm
     log(`  warm-up ${entry.name}: ${warm.rps} req/s`);
   }
   const runs = new Map(entries.map((e) => [e.name, []]));
-  for (let round = 1 - warmupRounds; round <= rounds; round++) {
+  for (let turn = 0; turn < warmupRounds + rounds; turn++) {
+    const round = turn - warmupRounds + 1; // 1, 2, … for the rounds kept
     for (let k = 0; k < entries.length; k++) {
-      const entry = entries[(((k + round - 1) % entries.length) + entries.length) % entries.length];
+      const entry = entries[(k + turn) % entries.length];
       const count = Math.max(500, Math.round(entry.estimate * seconds));
       const bodies = entry.bodies(count + SPARE_BODIES);
       const before = cpuSnapshot(ours);

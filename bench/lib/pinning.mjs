@@ -85,8 +85,8 @@ export const RESULT_PREFIX = '@@result ';
  * An in-process scenario's figures as one core gives them, as the pinned servers' are: when this machine
  * can pin (see canPin), the scenario file at `moduleUrl` is started again under `taskset -c 0` from its
  * first instruction (so that node:crypto's thread pool and the engine's thread-pool policy see one CPU,
- * as a pinned server's do) with these `settings`, and its result comes back as JSON on its last stdout
- * line (see runAlone); otherwise, or in that child, `fn(pinned)` runs here.
+ * as a pinned server's do) with these `settings`, and its result comes back as JSON on the stdout line
+ * that begins with RESULT_PREFIX (see runAlone); otherwise, or in that child, `fn(pinned)` runs here.
  * The child gets `--quick` when this process has it.
  */
 export function onOneCore(moduleUrl, settings, fn) {
@@ -102,3 +102,7 @@ export function onOneCore(moduleUrl, settings, fn) {
   if (line === undefined) throw new Error(`${fileURLToPath(moduleUrl)} re-started pinned printed no result line`);
   return JSON.parse(line.slice(RESULT_PREFIX.length));
 }
+
+/** Where an in-process section ran, by the `pinned` flag {@link onOneCore} gave it (table titles, method text). */
+export const whereRan = (pinned) =>
+  pinned ? 'in a process pinned to core 0 from its start, its thread pool too' : 'unpinned (cannot pin: no taskset, one core, or cores 0 and 1 not both allowed)';

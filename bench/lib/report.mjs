@@ -1,13 +1,11 @@
 // The Markdown fragment of a run (bench/results/latest*.md) and the "Latest run" section of
 // RESULTS.md, which a full run replaces between its two markers.
+import { whereRan } from './pinning.mjs';
 import { markdownTable } from './table.mjs';
 import { showMeasured } from '../targets.mjs';
 
 export const START_MARKER = '<!-- latest run: start (written by node bench/run.mjs; edit outside the markers) -->';
 export const END_MARKER = '<!-- latest run: end -->';
-
-/** Where an in-process section ran, by its `pinned` flag. */
-const onCore = (pinned) => (pinned ? 'in a process pinned to core 0 from its start (its thread pool too)' : 'unpinned (cannot pin: no taskset, one core, or cores 0 and 1 not both allowed)');
 
 /**
  * The fragment: run and machine, method, the targets with their measured figures, the charts
@@ -26,8 +24,8 @@ export function latestMarkdown({ results, tables, charts, command }) {
     pinned
       ? `- Pinned: every server, its libuv thread pool included, on core 0 (\`taskset -c 0\`), the load generator on core 1; ${pinned.rounds} rounds of ~${pinned.seconds} s after a warm-up of ${pinned.warmupRequests} requests and ${pinned.warmupRounds ?? 0} rounds not kept. Its req/s is a server's throughput per core; the targets read it.`
       : '- Pinned: not run.',
-    `- Engine: one call at a time and 64 in flight, floor (node:crypto verify of the signing input), jose.jwtVerify and the engine in interleaved rounds, ${onCore(results.engine?.[0]?.pinned)}; the ratio to the floor is the median of the round-by-round ratios.`,
-    `- First request of a client: the engine in-process, ${onCore(results.firstRequest?.pinned)}; a warm request, a new client's first request and what node:crypto pays for a new key (createPublicKey, plus its first verification's extra time over a verification with a key already used) back to back per round, medians.`,
+    `- Engine: one call at a time and 64 in flight, floor (node:crypto verify of the signing input), jose.jwtVerify and the engine in interleaved rounds, ${whereRan(results.engine?.[0]?.pinned)}; the ratio to the floor is the median of the round-by-round ratios.`,
+    `- First request of a client: the engine in-process, ${whereRan(results.firstRequest?.pinned)}; a warm request, a new client's first request and what node:crypto pays for a new key (createPublicKey, plus its first verification's extra time over a verification with a key already used) back to back per round, medians.`,
     '- Where time goes: the Express and Nest demos profiled pinned with `--cpu-prof`; the main thread\'s microseconds per request by area (thread-pool work is not sampled; the profiler\'s overhead lowers the rate).',
     '',
   ];

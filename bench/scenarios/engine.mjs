@@ -1,8 +1,8 @@
 // Engine benchmark: assertions verified per second, one at a time and many in flight, for RS256,
 // PS256, ES256 and EdDSA, beside the floor (node:crypto verify on the signing input with an
 // already-imported key) and plain jose.jwtVerify. The scenario runs in a process pinned to one core from
-// its start, its libuv thread pool included, when taskset and 2 cores are at hand (as the pinned servers
-// do), so that a rate is one core's work and does not move with what else runs on the other core.
+// its start, its libuv thread pool included, when this machine can pin (canPin; as the pinned servers
+// are), so that a rate is one core's work and does not move with what else runs on the other core.
 //
 // A JIT warm-up pass runs every algorithm through every implementation first (results discarded),
 // so that the first measured algorithm does not pay for compiling the code the others share. One engine
@@ -22,7 +22,7 @@ import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT } from 'jose'
 import { createAuthorizationServer, JWT_BEARER_CLIENT_ASSERTION_TYPE, MemoryReplayStore } from '@rfc7523/core';
 import { BENCH_ISSUER as ISSUER } from '../lib/assertions.mjs';
 import { interleaved, modes } from '../lib/interleave.mjs';
-import { onOneCore } from '../lib/pinning.mjs';
+import { onOneCore, whereRan } from '../lib/pinning.mjs';
 import { defineSection, isMain, runAlone } from '../lib/section.mjs';
 import { measureCalls } from '../lib/stats.mjs';
 import { table, times } from '../lib/table.mjs';
@@ -112,14 +112,14 @@ async function measureEngine({ count, reps, warmUpCount }) {
   return rows;
 }
 
-/** The scenario, pinned to the servers' core when taskset and 2 cores are at hand; rows say which. */
+/** The scenario, pinned to the servers' core when this machine can pin (onOneCore); rows say which. */
 const benchEngine = (settings) => onOneCore(import.meta.url, settings, async (pinned) => (await measureEngine(settings)).map((row) => ({ ...row, pinned })));
 
 const SETTINGS = { quick: { count: 500, reps: 1, warmUpCount: 100 }, full: { count: 4000, reps: 7, warmUpCount: 500 } };
 
 /** The section's tables: (result, settings) → [{ title, header, rows }]. */
 const tables = (rows, { count, reps }) => [
-  table(`Engine: client assertions verified per second (${rows[0]?.pinned ? 'pinned to one core, its thread pool too' : 'unpinned (cannot pin: see requireTaskset)'}; ${count} per round, median of ${reps} interleaved rounds; ratio to the node:crypto floor: median of the round-by-round ratios)`, ['alg', 'mode', 'implementation', 'per second', 'ratio', 'rounds: lowest-highest ratio'], rows.map((r) => [r.alg, r.mode, r.impl, r.perSecond, times(r.ratio), `${times(Math.min(...r.ratios))}-${times(Math.max(...r.ratios))}`])),
+  table(`Engine: client assertions verified per second (${whereRan(rows[0]?.pinned)}; ${count} per round, median of ${reps} interleaved rounds; ratio to the node:crypto floor: median of the round-by-round ratios)`, ['alg', 'mode', 'implementation', 'per second', 'ratio', 'rounds: lowest-highest ratio'], rows.map((r) => [r.alg, r.mode, r.impl, r.perSecond, times(r.ratio), `${times(Math.min(...r.ratios))}-${times(Math.max(...r.ratios))}`])),
 ];
 
 export const section = defineSection('engine', 'Engine: verifying client assertions in-process…', SETTINGS, benchEngine, tables);

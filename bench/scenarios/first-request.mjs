@@ -1,18 +1,19 @@
 // The first token request of a client against its later ones, with the key's own cost measured apart:
 // the engine in-process (handleTokenRequest, client_credentials + private_key_jwt, ES256), one call at a
-// time, in a process pinned to one core when taskset is at hand (as the engine section is). Each round times, back to
-// back, a request from a client already used (warm), the first request of a client never seen (each
-// client has its own key), and what node:crypto alone pays for a key it has not used before: its
-// createPublicKey of a fresh public JWK, plus the extra time of that key's first verification over a
-// verification with a key already used (OpenSSL finishes a key imported from a JWK on its first use: 1.6
-// µs more for that first ES256 verification, measured pinned with 3,000 keys). The target (targets.mjs)
-// compares the extra cost of a first request with that key cost; createPublicKey alone is reported too.
+// time, in a process pinned to one core when this machine can pin (as the engine section is). Each
+// round times, back to back, a request from a client already used (warm), the first request of a client
+// never seen (each client has its own key), and what node:crypto alone pays for a key it has not used
+// before: its createPublicKey of a fresh public JWK, plus the extra time of that key's first verification
+// over a verification with a key already used (OpenSSL finishes a key imported from a JWK on its first
+// use: 1.6 µs more for that first ES256 verification, measured pinned with 3,000 keys). The target
+// (targets.mjs) compares the extra cost of a first request with that key cost; createPublicKey alone is
+// reported too.
 //
 //   node bench/scenarios/first-request.mjs [--quick]   # uses the built @rfc7523/core (npm run build first)
 import { createPublicKey, sign, verify } from 'node:crypto';
 import { createAuthorizationServer } from '@rfc7523/core';
 import { BENCH_ISSUER, clientCredentialsBodies, clientKey } from '../lib/assertions.mjs';
-import { onOneCore } from '../lib/pinning.mjs';
+import { onOneCore, whereRan } from '../lib/pinning.mjs';
 import { defineSection, isMain, runAlone } from '../lib/section.mjs';
 import { table } from '../lib/table.mjs';
 import { median } from '../lib/stats.mjs';
@@ -83,7 +84,7 @@ const SETTINGS = { quick: { clients: 300 }, full: { clients: 3000 } };
 
 /** The section's tables: (result, settings) → [{ title, header, rows }]. */
 const tables = (r) => [
-  table(`First request of a new client (engine in-process, handleTokenRequest, ES256, one at a time, ${r.pinned ? 'pinned to one core' : 'unpinned (cannot pin: see requireTaskset)'}; medians over ${r.clients} clients, each round warm, first, key back to back)`, ['what', 'us per call'], [
+  table(`First request of a new client (engine in-process, handleTokenRequest, ES256, one at a time, ${whereRan(r.pinned)}; medians over ${r.clients} clients, each round warm, first, key back to back)`, ['what', 'us per call'], [
       ['later request of a client (warm)', r.warmMicros],
       ['first request of a client', r.firstMicros],
       ['  extra over warm (median of the round differences)', r.extraMicros],
@@ -94,7 +95,7 @@ const tables = (r) => [
     ]),
 ];
 
-/** The scenario, pinned to the servers' core when taskset and 2 cores are at hand. */
+/** The scenario, pinned to the servers' core when this machine can pin (onOneCore). */
 const benchFirstRequest = (settings) => onOneCore(import.meta.url, settings, (pinned) => measureFirstRequest(settings, pinned));
 
 export const section = defineSection('firstRequest', 'First request of a new client against later ones, key import apart…', SETTINGS, benchFirstRequest, tables);
