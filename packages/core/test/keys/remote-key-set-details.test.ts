@@ -5,6 +5,7 @@
  * deadline, and the `alg` labels of Ed25519 keys. Against a real HTTP endpoint on 127.0.0.1.
  */
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { jest } from '@jest/globals';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
 import { KeyNotFoundError, localKeySet, REMOTE_KEY_SET_DEFAULTS, RemoteKeySet, type RemoteKeySetOptions } from '../../src/keys/remote-key-set.js';
@@ -138,10 +139,32 @@ describe('J10 the request and what counts as a failed fetch', () => {
   });
 
   it('J10 a completed fetch leaves no timer running (its deadline is cleared)', async () => {
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const before = timers();
-    await expect(keySet({ timeout: 60_000 }).resolve(es256('k1'))).resolves.toBeInstanceOf(KeyObject);
-    expect(timers()).toBe(before);
+    // Every timer the fetch sets is tracked until it fires or is cleared. Counting the process's timers
+    // instead would also count other tests' timers that happen to end during the fetch (a CI run saw 3 → 2).
+    const realSetTimeout = globalThis.setTimeout;
+    const realClearTimeout = globalThis.clearTimeout;
+    const created: Array<{ timer: unknown; ms: number | undefined }> = [];
+    const settled = new Set<unknown>();
+    const set = jest.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const timer = realSetTimeout((...a: unknown[]) => {
+        settled.add(timer);
+        fn(...a);
+      }, ms, ...args);
+      created.push({ timer, ms });
+      return timer;
+    }) as never);
+    const clear = jest.spyOn(globalThis, 'clearTimeout').mockImplementation(((timer: Parameters<typeof clearTimeout>[0]) => {
+      settled.add(timer);
+      realClearTimeout(timer);
+    }) as never);
+    try {
+      await expect(keySet({ timeout: 60_000 }).resolve(es256('k1'))).resolves.toBeInstanceOf(KeyObject);
+    } finally {
+      set.mockRestore();
+      clear.mockRestore();
+    }
+    expect(created.filter(({ ms }) => ms === 60_000)).toHaveLength(1); // the deadline was set
+    expect(created.filter(({ timer }) => !settled.has(timer))).toEqual([]);
   });
 });
 
