@@ -24,7 +24,7 @@ export { createExplainHandler, writeExplainResponse, type ExplainHandler, type E
 export { resolveExplainOptions, EXPLAIN_DEFAULTS, type ExplainOptions, type ExplainOption, type ResolvedExplainOptions } from './explain/explain-options.js';
 export type { ExplainReport, ExplainStep, ExplainTime, ExplainAudience } from './explain/explain-report.js';
 export type { Registration, AudiencePolicy } from './assertion/registration.js';
-export type { ClientRegistration, IssuerRegistration } from './registry.js';
+export type { ClientRegistration, ImportKeys, IssuerRegistration } from './registry.js';
 export { CLIENT_ASSERTION_TYP, typMediaType } from './assertion/typ.js';
 export { MAX_SUBJECT_LENGTH } from './assertion/subject.js';
 export { SCOPE_PATTERN } from './scope.js';

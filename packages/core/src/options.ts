@@ -4,6 +4,7 @@ import type { DpopServerOptions } from './dpop/dpop-server-options.js';
 import type { EventSink } from './events.js';
 import type { GrantHandler } from './grants/grant-handler.js';
 import type { RemoteKeySetOptions } from './keys/remote-key-set.js';
+import type { ImportKeys } from './registry.js';
 import type { ReplayStore } from './replay/replay-store.js';
 
 /** Largest clock tolerance anyone may configure, seconds ("at most a few minutes", rule J4). */
@@ -68,6 +69,15 @@ export interface AuthorizationServerOptions {
    * Proofs are one-time through `replayStore`. Default `{}`.
    */
   dpop?: DpopServerOptions;
+  /**
+   * When the keys of `clients[].jwks` and `trustedIssuers[].jwks` are imported into node:crypto (RFC 7517
+   * keys, rule J9): `'at-start-up'` (default) while the server is created, so that a key node:crypto
+   * cannot import stops start-up with a ConfigurationError naming it and a client's first request pays no
+   * import; `'on-first-use'` when an assertion first needs the key, for registries so large that start-up
+   * time and memory matter more (15–30 µs and 1.5–2.5 kB a key; docs/configuration.md). Keys fetched from a
+   * `jwks_uri` are imported on first use either way.
+   */
+  importKeys?: ImportKeys;
   /** Timing of `jwks_uri` fetches, milliseconds (rule J10). Defaults 5000 / 30000 / 600000. */
   jwksFetch?: RemoteKeySetOptions;
   /** Further grant types (e.g. `authorization_code`) reusing the same client authentication. */

@@ -72,7 +72,7 @@ export class AuthorizationServer {
     this.#telemetry = new EngineTelemetry(safeSink(options.onEvent), options.maxBodyLength);
     this.#emit = this.#telemetry.sink;
     this.#tokens = tokens;
-    this.#registry = new Registry(options.clients, options.trustedIssuers, options.maxAssertionLifetime, options.jwksFetch, options.now, this.#emit);
+    this.#registry = new Registry(options.clients, options.trustedIssuers, options.maxAssertionLifetime, options.jwksFetch, options.now, this.#emit, options.importKeys);
     const replayStore = this.#telemetry.replayStore(options.replayStore ?? new MemoryReplayStore({ now: options.now }));
     // Rules D1, D2: one DPoP verifier for the token endpoint and the resource side, on the same replay store.
     this.#dpop = dpopVerifierFromOptions(new Checker(), options.dpop, { replayStore, clockTolerance: options.clockTolerance, now: options.now });

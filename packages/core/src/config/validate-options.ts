@@ -39,6 +39,7 @@ const OPTION_NAMES = [
   'maxBodyLength',
   'replayStore',
   'dpop',
+  'importKeys',
   'jwksFetch',
   'grants',
   'onEvent',
@@ -73,6 +74,9 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
       if (typeof (handler as { handle?: unknown })?.handle !== 'function') c.fail(`grants.${name}`, 'must have a handle(context) method');
     }
   }
+  if (o.importKeys !== undefined && o.importKeys !== 'at-start-up' && o.importKeys !== 'on-first-use') {
+    c.fail('importKeys', 'must be "at-start-up" or "on-first-use"');
+  }
   const fetchOptions = o.jwksFetch === undefined ? {} : c.object(o.jwksFetch, 'jwksFetch');
   c.onlyKnown(fetchOptions, 'jwksFetch', ['timeout', 'cooldown', 'cacheMaxAge', 'maxBytes']);
   const resolved: ResolvedOptions = {
@@ -92,6 +96,7 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
     replayStore: o.replayStore,
     // Checked in full (dpop-server-options.ts) once the engine's replay store is wrapped for telemetry.
     ...(o.dpop === undefined ? {} : { dpop: o.dpop }),
+    importKeys: o.importKeys ?? 'at-start-up',
     jwksFetch: {
       timeout: milliseconds(c, fetchOptions.timeout, 'jwksFetch.timeout', REMOTE_KEY_SET_DEFAULTS.timeout),
       cooldown: milliseconds(c, fetchOptions.cooldown, 'jwksFetch.cooldown', REMOTE_KEY_SET_DEFAULTS.cooldown),

@@ -25,19 +25,49 @@ function fits(jwk: JWK, alg: string, kid: unknown): boolean {
   );
 }
 
+/** Thrown by {@link createKeyResolver} asked to import its keys at once: the key at `index` does not import. */
+export class KeyImportError extends Error {
+  constructor(
+    readonly index: number,
+    options: { cause: unknown },
+  ) {
+    super(`node:crypto cannot import it (${(options.cause as Error)?.message ?? String(options.cause)})`, options);
+  }
+}
+
 /**
  * A key resolver over a fixed list of public JWKs (RFC 7517 §5): picks the one key that fits the header
- * (see {@link fits}; none or several is a {@link NoSingleKeyError}) and imports it with node:crypto's
- * `createPublicKey` on its first use, once; later uses take the imported `KeyObject`. Nothing is imported
- * at start-up, so a registry of many clients starts fast and a client's first request pays only its key's
- * import. `keys` are copied; a key that fits but does not import (or whose `key_ops` name more than
- * `verify`) is refused at each use, as jose refuses it. Answers synchronously (a refusal is thrown): the
- * keys are at hand, and an async frame per request is work for nothing.
+ * (see {@link fits}; none or several is a {@link NoSingleKeyError}) and gives it as a node:crypto
+ * `KeyObject`, imported with `createPublicKey` once. With `importNow` (the keys of the configuration,
+ * option `importKeys`, default `'at-start-up'`) every key is imported here, and one that does not import
+ * throws a {@link KeyImportError} naming its index, so that a bad key stops start-up; otherwise (keys
+ * fetched from a `jwks_uri`) a key is imported on its first use and one that does not import is refused at
+ * each use, as jose refuses it. A key whose `key_ops` name more than `verify` is never imported: it is
+ * refused at each use. `keys` are copied. Answers synchronously (a refusal is thrown): the keys are at
+ * hand, and an async frame per request is work for nothing.
  */
-export function createKeyResolver(keys: readonly JWK[]): (header: JWSHeaderParameters) => KeyObject {
+export function createKeyResolver(keys: readonly JWK[], importNow = false): (header: JWSHeaderParameters) => KeyObject {
   const jwks = keys.map((jwk) => structuredClone(jwk));
   // Stryker disable next-line ArrayDeclaration: a preset length changes nothing, the entries are set by index
   const imported: Array<KeyObject | undefined> = new Array(jwks.length);
+  // A public key serves `verify` only: other `key_ops` make the key unusable (WebCrypto refuses its import).
+  const verifiesOnly = (jwk: JWK): boolean => jwk.key_ops === undefined || jwk.key_ops.every((op) => op === 'verify');
+  // Always a public key: given private members, createPublicKey derives the public half (and the key sets
+  // drop such JWKs before they get here: publicJwkProblem).
+  const importAt = (index: number): KeyObject => {
+    const jwk = jwks[index] as JWK & { kty: string };
+    return (imported[index] = importedFromJwk(createPublicKey({ key: jwk, format: 'jwk' }), jwk));
+  };
+  if (importNow) {
+    jwks.forEach((jwk, i) => {
+      if (!verifiesOnly(jwk)) return;
+      try {
+        importAt(i);
+      } catch (err) {
+        throw new KeyImportError(i, { cause: err });
+      }
+    });
+  }
   return (header) => {
     const { alg, kid } = header;
     if (typeof alg !== 'string') throw new NoSingleKeyError('the header has no alg');
@@ -48,16 +78,9 @@ export function createKeyResolver(keys: readonly JWK[]): (header: JWSHeaderParam
       index = i;
     }
     if (index === -1) throw new NoSingleKeyError('no key fits the header');
-    let key = imported[index];
-    if (key === undefined) {
-      const jwk = jwks[index] as JWK & { kty: string };
-      // A public key serves `verify` only: other `key_ops` make the key unusable (WebCrypto refuses its import).
-      if (jwk.key_ops !== undefined && jwk.key_ops.some((op) => op !== 'verify')) throw new NoSingleKeyError('the key_ops of the key allow more than verify');
-      // Always a public key: given private members, createPublicKey derives the public half (and the key
-      // sets drop such JWKs before they get here: publicJwkProblem).
-      key = importedFromJwk(createPublicKey({ key: jwk, format: 'jwk' }), jwk);
-      imported[index] = key;
-    }
-    return key;
+    const key = imported[index];
+    if (key !== undefined) return key;
+    if (!verifiesOnly(jwks[index] as JWK)) throw new NoSingleKeyError('the key_ops of the key allow more than verify');
+    return importAt(index);
   };
 }

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { CryptoKey, JSONWebKeySet, JWK, JWSHeaderParameters } from 'jose';
-import { createKeyResolver } from './local-key-set.js';
+import { createKeyResolver, KeyImportError } from './local-key-set.js';
 import { discoveredJwksUri } from './discovery-document.js';
 import { publicJwkProblem } from './jwk-problem.js';
 import { readLimitedText } from './read-limited-body.js';
@@ -73,9 +73,20 @@ function eitherEd25519Name(jwk: JWK): JWK {
   return unlabelled;
 }
 
-/** Builds a key set from JWKs, dropping keys we never accept; each key is imported on its first use, once (local-key-set.ts). */
-export function localKeySet(keys: readonly unknown[]): LocalSet {
-  return createKeyResolver((keys.filter((k) => publicJwkProblem(k) === undefined) as JWK[]).map(eitherEd25519Name));
+/**
+ * Builds a key set from JWKs, dropping keys we never accept; each key is imported once, on its first use,
+ * or here with `importNow`, where a key that does not import throws a KeyImportError whose `index` is its
+ * place in `keys` (local-key-set.ts).
+ */
+export function localKeySet(keys: readonly unknown[], importNow = false): LocalSet {
+  const kept = keys.flatMap((k, i) => (publicJwkProblem(k) === undefined ? [i] : []));
+  try {
+    return createKeyResolver(kept.map((i) => eitherEd25519Name(keys[i] as JWK)), importNow);
+  } catch (err) {
+    // Only a key that does not import throws here: name its place in `keys`.
+    const { index, cause } = err as KeyImportError;
+    throw new KeyImportError(kept[index] as number, { cause });
+  }
 }
 
 /**

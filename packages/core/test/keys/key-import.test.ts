@@ -1,0 +1,140 @@
+/**
+ * When the keys of the configuration are imported (option `importKeys`): at start-up by default, where a
+ * key node:crypto cannot import stops start-up with a ConfigurationError naming it; or on first use, where
+ * the same key is refused when a request needs it (invalid_client, 401), never a 500.
+ */
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import type { JWK } from 'jose';
+import { createAuthorizationServer, ConfigurationError, JWT_BEARER_CLIENT_ASSERTION_TYPE } from '../../src/index.js';
+import { createKeyResolver, KeyImportError, NoSingleKeyError } from '../../src/keys/local-key-set.js';
+import { localKeySet } from '../../src/keys/remote-key-set.js';
+import { TestClock } from '../../../../test/support/clock.js';
+import { makeKey } from '../../../../test/support/keys.js';
+import { mintClientAssertion } from '../../../../test/support/mint.js';
+
+const ISSUER = 'https://as.example.com';
+const ec = (kid: string): JWK => ({ ...(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as JWK), kid });
+
+/** A P-256 JWK whose point is not on the curve: its `y` changed in its last byte. The key checks pass it (strings, known curve). */
+function offCurve(kid: string): JWK {
+  const jwk = ec(kid);
+  const y = Buffer.from(jwk.y as string, 'base64url');
+  y[y.length - 1] ^= 1;
+  return { ...jwk, y: y.toString('base64url') };
+}
+
+/** What node:crypto itself says of a key, independently of the engine: whether it imports. */
+const imports = (jwk: JWK): boolean => {
+  try {
+    createPublicKey({ key: jwk, format: 'jwk' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('a key set of the configuration', () => {
+  it('the off-curve key of these tests is one node:crypto refuses, and its untouched twin imports', () => {
+    const good = ec('good');
+    expect(imports(good)).toBe(true);
+    expect(imports(offCurve('bad'))).toBe(false);
+  });
+
+  it('asked to import at once, throws a KeyImportError naming the index of a key that does not import', () => {
+    let thrown: unknown;
+    try {
+      createKeyResolver([ec('a'), offCurve('b')], true);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(KeyImportError);
+    expect((thrown as KeyImportError).index).toBe(1);
+    // node:crypto's own error is kept as the cause and quoted in the message.
+    const cause = (thrown as KeyImportError).cause as Error;
+    expect(cause.message.length).toBeGreaterThan(0);
+    expect((thrown as KeyImportError).message).toBe(`node:crypto cannot import it (${cause.message})`);
+  });
+
+  it('importing on first use, starts with the same key and refuses it only when a header selects it', () => {
+    const resolve = createKeyResolver([ec('a'), offCurve('b')]);
+    expect(resolve({ alg: 'ES256', kid: 'a' }).type).toBe('public');
+    expect(() => resolve({ alg: 'ES256', kid: 'b' })).toThrow();
+  });
+
+  it('imports at once only keys that may verify: one whose key_ops allow more is still refused at each use', () => {
+    const resolve = createKeyResolver([{ ...offCurve('ops'), key_ops: ['verify', 'sign'] }], true);
+    expect(() => resolve({ alg: 'ES256', kid: 'ops' })).toThrow(new NoSingleKeyError('the key_ops of the key allow more than verify'));
+  });
+
+  it('gives the key it imported at once, the same object on every use', () => {
+    const jwk = ec('a');
+    const resolve = createKeyResolver([jwk], true);
+    const key = resolve({ alg: 'ES256', kid: 'a' });
+    expect(key.export({ format: 'jwk' })).toEqual({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y });
+    expect(resolve({ alg: 'ES256', kid: 'a' })).toBe(key);
+  });
+
+  it('localKeySet names the place in the list it was given, keys it drops (a symmetric key) counted', () => {
+    let thrown: unknown;
+    try {
+      localKeySet([{ kty: 'oct', k: 'c2VjcmV0' }, ec('a'), offCurve('b')], true);
+    } catch (err) {
+      thrown = err;
+    }
+    expect((thrown as KeyImportError).index).toBe(2);
+    expect(() => localKeySet([{ kty: 'oct', k: 'c2VjcmV0' }, offCurve('b')])).not.toThrow();
+  });
+});
+
+describe('createAuthorizationServer, option importKeys', () => {
+  const client = (client_id: string, key: JWK) => ({ client_id, jwks: { keys: [key] }, scope: 'read' });
+
+  async function startUpError(options: Parameters<typeof createAuthorizationServer>[0]): Promise<ConfigurationError> {
+    try {
+      await createAuthorizationServer(options);
+    } catch (err) {
+      return err as ConfigurationError;
+    }
+    throw new Error('the server started');
+  }
+
+  it('by default, a client key that does not import stops start-up, naming the key and the client', async () => {
+    const err = await startUpError({ issuer: ISSUER, clients: [client('fine', ec('a')), client('broken', offCurve('b'))] });
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect(err.field).toBe('clients[1].jwks.keys[0]');
+    expect(err.message).toMatch(/^"clients\[1\]\.jwks\.keys\[0\]" of client "broken": node:crypto cannot import it \(.+\)$/);
+  });
+
+  it('by default, so does a trusted issuer key, named by the issuer', async () => {
+    const err = await startUpError({ issuer: ISSUER, trustedIssuers: [{ issuer: 'https://ci.example.com', jwks: { keys: [ec('a'), offCurve('b')] }, scope: 'deploy', subjects: ['deployer'] }] });
+    expect(err.field).toBe('trustedIssuers[0].jwks.keys[1]');
+    expect(err.message).toContain('of issuer "https://ci.example.com"');
+  });
+
+  it('refuses an importKeys it does not know, naming the option', async () => {
+    const err = await startUpError({ issuer: ISSUER, importKeys: 'lazily' as never });
+    expect(err.field).toBe('importKeys');
+    expect(err.message).toBe('"importKeys" must be "at-start-up" or "on-first-use"');
+  });
+
+  it('with on-first-use, starts, serves the good client and refuses the broken one with invalid_client (401)', async () => {
+    const clock = new TestClock();
+    const [good, broken] = await Promise.all([makeKey('ES256', 'g'), makeKey('ES256', 'b')]);
+    const brokenJwk = { ...offCurve('b') };
+    const server = await createAuthorizationServer({
+      issuer: ISSUER,
+      now: clock.now,
+      importKeys: 'on-first-use',
+      clients: [client('good', good.publicJwk as JWK), client('broken', brokenJwk)],
+    });
+    const request = async (clientId: string, key: typeof good) => {
+      const assertion = await mintClientAssertion(key, { clientId, audience: ISSUER }, clock);
+      const body = new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_CLIENT_ASSERTION_TYPE, client_assertion: assertion }).toString();
+      return server.handleTokenRequest({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    };
+    expect((await request('good', good)).status).toBe(200);
+    const refused = await request('broken', broken);
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ error: 'invalid_client' });
+  });
+});
