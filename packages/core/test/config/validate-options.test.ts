@@ -167,6 +167,7 @@ describe('createAuthorizationServer options', () => {
         maxAssertionLength: 4096,
         maxBodyLength: 4096,
         dpop: { nonces: true, maxAge: 30, algorithms: ['ES256'], maxJtiLength: 64 },
+        importKeys: 'on-first-use',
         jwksFetch: {},
         grants: {},
         onEvent: () => {},

@@ -5,12 +5,10 @@
  */
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { JWK } from 'jose';
-import { createAuthorizationServer, ConfigurationError, JWT_BEARER_CLIENT_ASSERTION_TYPE } from '../../src/index.js';
+import { createAuthorizationServer, ConfigurationError } from '../../src/index.js';
 import { createKeyResolver, KeyImportError, NoSingleKeyError } from '../../src/keys/local-key-set.js';
 import { localKeySet } from '../../src/keys/remote-key-set.js';
-import { TestClock } from '../../../../test/support/clock.js';
-import { makeKey } from '../../../../test/support/keys.js';
-import { mintClientAssertion } from '../../../../test/support/mint.js';
+import { clientClaims, clientCredentials, frozenClock, makeKey, sign, type TestKey } from '../support/fixtures.js';
 
 const ISSUER = 'https://as.example.com';
 const ec = (kid: string): JWK => ({ ...(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as JWK), kid });
@@ -118,20 +116,15 @@ describe('createAuthorizationServer, option importKeys', () => {
   });
 
   it('with on-first-use, starts, serves the good client and refuses the broken one with invalid_client (401)', async () => {
-    const clock = new TestClock();
+    const clock = frozenClock();
     const [good, broken] = await Promise.all([makeKey('ES256', 'g'), makeKey('ES256', 'b')]);
-    const brokenJwk = { ...offCurve('b') };
     const server = await createAuthorizationServer({
       issuer: ISSUER,
       now: clock.now,
       importKeys: 'on-first-use',
-      clients: [client('good', good.publicJwk as JWK), client('broken', brokenJwk)],
+      clients: [client('good', good.publicJwk as JWK), client('broken', offCurve('b'))],
     });
-    const request = async (clientId: string, key: typeof good) => {
-      const assertion = await mintClientAssertion(key, { clientId, audience: ISSUER }, clock);
-      const body = new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER_CLIENT_ASSERTION_TYPE, client_assertion: assertion }).toString();
-      return server.handleTokenRequest({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-    };
+    const request = async (clientId: string, key: TestKey) => server.handleTokenRequest(clientCredentials(await sign(key, clientClaims(clock, clientId))));
     expect((await request('good', good)).status).toBe(200);
     const refused = await request('broken', broken);
     expect(refused.status).toBe(401);
