@@ -25,13 +25,16 @@ function fits(jwk: JWK, alg: string, kid: unknown): boolean {
   );
 }
 
-/** Thrown by {@link createKeyResolver} asked to import its keys at once: the key at `index` does not import. */
+/**
+ * Thrown by {@link createKeyResolver} asked to import its keys at once: the key at `index` does not
+ * import; `cause` is node:crypto's error, whose message this one quotes.
+ */
 export class KeyImportError extends Error {
   constructor(
     readonly index: number,
-    options: { cause: unknown },
+    options: { cause: Error },
   ) {
-    super(`node:crypto cannot import it (${(options.cause as Error)?.message ?? String(options.cause)})`, options);
+    super(`node:crypto cannot import it (${options.cause.message})`, options);
   }
 }
 
@@ -64,7 +67,7 @@ export function createKeyResolver(keys: readonly JWK[], importNow = false): (hea
       try {
         importAt(i);
       } catch (err) {
-        throw new KeyImportError(i, { cause: err });
+        throw new KeyImportError(i, { cause: err as Error });
       }
     });
   }

@@ -85,7 +85,7 @@ export function localKeySet(keys: readonly unknown[], importNow = false): LocalS
   } catch (err) {
     // Only a key that does not import throws here: name its place in `keys`.
     const { index, cause } = err as KeyImportError;
-    throw new KeyImportError(kept[index] as number, { cause });
+    throw new KeyImportError(kept[index] as number, { cause: cause as Error });
   }
 }
 
