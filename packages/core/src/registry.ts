@@ -4,7 +4,7 @@ import type { EventSink } from './events.js';
 import type { AudiencePolicy, Registration } from './assertion/registration.js';
 import { audiencePolicyOf, type AudiencePolicyName } from './config/id-jag-fields.js';
 import { ConfigurationError } from './config/configuration-error.js';
-import type { KeyImportError } from './keys/local-key-set.js';
+import { KeyImportError } from './keys/local-key-set.js';
 import { localKeySet, RemoteKeySet, type KeyResolver, type RemoteKeySetOptions } from './keys/remote-key-set.js';
 import { workloadPolicy } from './workload/policy.js';
 import { discoveryUrl } from './keys/discovery-document.js';
@@ -57,7 +57,8 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]
 
 /**
  * When the keys of the configuration (`jwks`) are imported into node:crypto: `'at-start-up'` (the
- * default) imports every one while the server is created, so a key that does not import stops start-up
+ * default) imports every one a header could select (not `use: "enc"`, not `key_ops` beyond `verify`)
+ * while the server is created, so a key that does not import stops start-up
  * with a ConfigurationError naming it, and no request pays an import; `'on-first-use'` imports a key when
  * an assertion first needs it, for registries so large that start-up time and memory matter more (about
  * 15–30 µs and 1.5–2.5 kB of memory a key; docs/configuration.md). Keys fetched from a `jwks_uri` are
@@ -70,8 +71,8 @@ function configuredKeySet(keys: readonly unknown[], importKeys: ImportKeys, fiel
   try {
     return localKeySet(keys, importKeys === 'at-start-up');
   } catch (err) {
-    const { index, message } = err as KeyImportError;
-    throw new ConfigurationError(`${field}.jwks.keys[${index}]`, `of ${owner}: ${message}`);
+    if (!(err instanceof KeyImportError)) throw err;
+    throw new ConfigurationError(`${field}.jwks.keys[${err.index}]`, `of ${owner}: ${err.message}`);
   }
 }
 

@@ -83,9 +83,10 @@ export function localKeySet(keys: readonly unknown[], importNow = false): LocalS
   try {
     return createKeyResolver(kept.map((i) => eitherEd25519Name(keys[i] as JWK)), importNow);
   } catch (err) {
-    // Only a key that does not import throws here: name its place in `keys`.
-    const { index, cause } = err as KeyImportError;
-    throw new KeyImportError(kept[index] as number, { cause: cause as Error });
+    // Stryker disable next-line ConditionalExpression: only a key that does not import throws here (JSON keys clone)
+    if (!(err instanceof KeyImportError)) throw err;
+    // Name its place in `keys`.
+    throw new KeyImportError(kept[err.index] as number, { cause: err.cause as Error });
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { JWK } from 'jose';
-import { createAuthorizationServer, ConfigurationError } from '../../src/index.js';
+import { createAuthorizationServer, ConfigurationError, type Rfc7523Event } from '../../src/index.js';
 import { createKeyResolver, KeyImportError, NoSingleKeyError } from '../../src/keys/local-key-set.js';
 import { localKeySet } from '../../src/keys/remote-key-set.js';
 import { clientClaims, clientCredentials, frozenClock, makeKey, sign, type TestKey } from '../support/fixtures.js';
@@ -14,8 +14,7 @@ const ISSUER = 'https://as.example.com';
 const ec = (kid: string): JWK => ({ ...(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as JWK), kid });
 
 /** A P-256 JWK whose point is not on the curve: its `y` changed in its last byte. The key checks pass it (strings, known curve). */
-function offCurve(kid: string): JWK {
-  const jwk = ec(kid);
+function offCurve(kid: string, jwk: JWK = ec(kid)): JWK {
   const y = Buffer.from(jwk.y as string, 'base64url');
   y[y.length - 1] ^= 1;
   return { ...jwk, y: y.toString('base64url') };
@@ -62,6 +61,15 @@ describe('a key set of the configuration', () => {
   it('imports at once only keys that may verify: one whose key_ops allow more is still refused at each use', () => {
     const resolve = createKeyResolver([{ ...offCurve('ops'), key_ops: ['verify', 'sign'] }], true);
     expect(() => resolve({ alg: 'ES256', kid: 'ops' })).toThrow(new NoSingleKeyError('the key_ops of the key allow more than verify'));
+  });
+
+  it('imports at once only keys a header could select: not use "enc", nor key_ops that are not an array', () => {
+    expect(() => createKeyResolver([{ ...offCurve('enc'), use: 'enc' }], true)).not.toThrow();
+    expect(() => createKeyResolver([{ ...offCurve('ops'), key_ops: 'verify' } as unknown as JWK], true)).not.toThrow();
+    expect(() => createKeyResolver([{ ...offCurve('ops'), key_ops: null } as unknown as JWK], true)).not.toThrow();
+    // The same off-curve key, selectable, is imported and refused.
+    expect(() => createKeyResolver([{ ...offCurve('sig'), use: 'sig' }], true)).toThrow(KeyImportError);
+    expect(() => createKeyResolver([{ ...offCurve('ops'), key_ops: ['verify'] }], true)).toThrow(KeyImportError);
   });
 
   it('gives the key it imported at once, the same object on every use', () => {
@@ -117,17 +125,23 @@ describe('createAuthorizationServer, option importKeys', () => {
 
   it('with on-first-use, starts, serves the good client and refuses the broken one with invalid_client (401)', async () => {
     const clock = frozenClock();
+    const events: Rfc7523Event[] = [];
     const [good, broken] = await Promise.all([makeKey('ES256', 'g'), makeKey('ES256', 'b')]);
     const server = await createAuthorizationServer({
       issuer: ISSUER,
       now: clock.now,
       importKeys: 'on-first-use',
-      clients: [client('good', good.publicJwk as JWK), client('broken', offCurve('b'))],
+      // `broken` has the public key of `broken` spoiled; `twin` has it untouched.
+      clients: [client('good', good.publicJwk as JWK), client('broken', offCurve('b', broken.publicJwk as JWK)), client('twin', broken.publicJwk as JWK)],
+      onEvent: (event) => events.push(event),
     });
     const request = async (clientId: string, key: TestKey) => server.handleTokenRequest(clientCredentials(await sign(key, clientClaims(clock, clientId))));
     expect((await request('good', good)).status).toBe(200);
     const refused = await request('broken', broken);
     expect(refused.status).toBe(401);
     expect(refused.body).toMatchObject({ error: 'invalid_client' });
+    // Refused for the key, not the signature: the same signing key passes with its untouched twin.
+    expect(events.filter((e) => e.type === 'assertion.rejected')).toEqual([expect.objectContaining({ issuer: 'broken', reason: 'key_not_found' })]);
+    expect((await request('twin', broken)).status).toBe(200);
   });
 });

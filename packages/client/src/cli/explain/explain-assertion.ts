@@ -107,6 +107,9 @@ export async function explainAssertion(input: ExplainInput): Promise<Explanation
     issuer: input.issuer,
     ...(input.tokenEndpoint === undefined ? {} : { tokenEndpoint: input.tokenEndpoint }),
     ...input.config,
+    // A diagnosis of one assertion: a key of another client that does not import must not stop it, and
+    // only the keys this assertion needs are imported.
+    importKeys: 'on-first-use',
     now,
   });
   const trace = await server.traceAssertion(ASSERTION_USE[use], input.assertion, use === 'client' ? { ...(input.clientId === undefined ? {} : { clientId: input.clientId }) } : { ...(input.scope === undefined ? {} : { scope: input.scope }), ...(input.clientId === undefined ? {} : { clientId: input.clientId }) });
