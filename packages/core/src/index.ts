@@ -1,5 +1,5 @@
 export { createAuthorizationServer, AuthorizationServer } from './server.js';
-export type { AuthorizationServerOptions } from './options.js';
+export type { AuthorizationServerOptions, ImportKeys } from './options.js';
 export { DEFAULTS, MAX_CLOCK_TOLERANCE, MAX_ACCESS_TOKEN_LIFETIME } from './options.js';
 export {
   JWT_BEARER_GRANT_TYPE,
@@ -24,7 +24,7 @@ export { createExplainHandler, writeExplainResponse, type ExplainHandler, type E
 export { resolveExplainOptions, EXPLAIN_DEFAULTS, type ExplainOptions, type ExplainOption, type ResolvedExplainOptions } from './explain/explain-options.js';
 export type { ExplainReport, ExplainStep, ExplainTime, ExplainAudience } from './explain/explain-report.js';
 export type { Registration, AudiencePolicy } from './assertion/registration.js';
-export type { ClientRegistration, ImportKeys, IssuerRegistration } from './registry.js';
+export type { ClientRegistration, IssuerRegistration } from './registry.js';
 export { CLIENT_ASSERTION_TYP, typMediaType } from './assertion/typ.js';
 export { MAX_SUBJECT_LENGTH } from './assertion/subject.js';
 export { SCOPE_PATTERN } from './scope.js';

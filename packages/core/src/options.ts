@@ -4,7 +4,6 @@ import type { DpopServerOptions } from './dpop/dpop-server-options.js';
 import type { EventSink } from './events.js';
 import type { GrantHandler } from './grants/grant-handler.js';
 import type { RemoteKeySetOptions } from './keys/remote-key-set.js';
-import type { ImportKeys } from './registry.js';
 import type { ReplayStore } from './replay/replay-store.js';
 
 /** Largest clock tolerance anyone may configure, seconds ("at most a few minutes", rule J4). */
@@ -12,6 +11,15 @@ export const MAX_CLOCK_TOLERANCE = 300;
 
 /** Longest access-token lifetime anyone may configure, seconds (1 day). */
 export const MAX_ACCESS_TOKEN_LIFETIME = 86_400;
+
+/**
+ * Every value of {@link AuthorizationServerOptions.importKeys}, the default first: when the keys of the
+ * configuration's `jwks` are imported into node:crypto (RFC 7517 keys, rule J9).
+ */
+export const IMPORT_KEYS = Object.freeze(['at-start-up', 'on-first-use'] as const);
+
+/** A value of {@link AuthorizationServerOptions.importKeys}; see there for what each does. */
+export type ImportKeys = (typeof IMPORT_KEYS)[number];
 
 /** Defaults of {@link AuthorizationServerOptions}. */
 export const DEFAULTS = Object.freeze({

@@ -8,6 +8,7 @@ import { KeyImportError } from './keys/local-key-set.js';
 import { localKeySet, RemoteKeySet, type KeyResolver, type RemoteKeySetOptions } from './keys/remote-key-set.js';
 import { workloadPolicy } from './workload/policy.js';
 import { discoveryUrl } from './keys/discovery-document.js';
+import type { ImportKeys } from './options.js';
 
 /** A registered client, prepared once at start-up (RFC 7591 metadata; RFC 7523 §2.2). */
 export interface ClientRegistration extends Registration {
@@ -55,17 +56,6 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]
   return (value === undefined ? {} : { [key]: value }) as { [k in K]?: V };
 }
 
-/**
- * When the keys of the configuration (`jwks`) are imported into node:crypto: `'at-start-up'` (the
- * default) imports every one a header could select (not `use: "enc"`, not `key_ops` beyond `verify`)
- * while the server is created, so a key that does not import stops start-up
- * with a ConfigurationError naming it, and no request pays an import; `'on-first-use'` imports a key when
- * an assertion first needs it, for registries so large that start-up time and memory matter more (about
- * 15–30 µs and 1.5–2.5 kB of memory a key; docs/configuration.md). Keys fetched from a `jwks_uri` are
- * always imported on first use.
- */
-export type ImportKeys = 'at-start-up' | 'on-first-use';
-
 /** The key set of a configuration entry's `jwks`; a key that does not import is a ConfigurationError naming it. */
 function configuredKeySet(keys: readonly unknown[], importKeys: ImportKeys, field: string, owner: string): KeyResolver {
   try {
@@ -93,7 +83,7 @@ export class Registry {
     fetchOptions: Required<RemoteKeySetOptions>,
     now: () => number,
     emit: EventSink,
-    importKeys: ImportKeys = 'at-start-up',
+    importKeys: ImportKeys,
   ) {
     const resolver = (
       entry: { jwks?: { keys: unknown[] }; jwks_uri?: string; discovery?: boolean; issuer?: string },

@@ -194,6 +194,23 @@ describe('rfc7523 explain (the command)', () => {
     expect(JSON.parse(json.output)).toMatchObject({ verdict: 'fail', rule: 'J3', reason: 'aud_mismatch', error: 'invalid_client', status: 401 });
   });
 
+  it('a key of another client that node:crypto cannot import does not stop the diagnosis; its own client is refused for its key', async () => {
+    // The spoiled key: `stranger`'s public point moved off the curve (its y changed in the last byte).
+    const spoiled = { ...stranger.publicJwk, kid: 'x1' };
+    const y = Buffer.from(spoiled.y as string, 'base64url');
+    y[y.length - 1]! ^= 1;
+    spoiled.y = y.toString('base64url');
+    const file = join(configPath, '..', 'one-bad-key.json');
+    await writeFile(file, JSON.stringify({ clients: [{ client_id: 'worker', jwks: { keys: [worker.publicJwk] } }, { client_id: 'broken', jwks: { keys: [spoiled] } }] }));
+    const good = fakeIo({ 'a.jwt': await clientAssertion() });
+    expect(await runCli(['explain', '--config', file, '--issuer', AS, '@a.jwt'], good)).toBe(0);
+    expect(good.output).toContain('Would pass');
+    const json = fakeIo();
+    const broken = await clientAssertion({ header: { kid: 'x1' } }, stranger, 'broken');
+    expect(await runCli(['explain', '--config', file, '--issuer', AS, '--json', broken], json)).toBe(1);
+    expect(JSON.parse(json.output)).toMatchObject({ verdict: 'fail', reason: 'key_not_found', error: 'invalid_client', status: 401 });
+  });
+
   it('an invalid configuration file is a usage error naming the file and field', async () => {
     const bad = join(configPath, '..', 'bad.json');
     await writeFile(bad, JSON.stringify({ clients: [{ client_id: 'x', jwks: { keys: [worker.publicJwk] }, scopes: 'typo' }] }));

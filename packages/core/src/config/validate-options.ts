@@ -9,7 +9,7 @@ import {
   MAX_CONFIGURABLE_LIFETIME,
 } from './validate-metadata.js';
 import { REMOTE_KEY_SET_DEFAULTS } from '../keys/remote-key-set.js';
-import { DEFAULTS, MAX_ACCESS_TOKEN_LIFETIME, MAX_CLOCK_TOLERANCE, type AuthorizationServerOptions } from '../options.js';
+import { DEFAULTS, IMPORT_KEYS, MAX_ACCESS_TOKEN_LIFETIME, MAX_CLOCK_TOLERANCE, type AuthorizationServerOptions } from '../options.js';
 import type { ClientMetadata, TrustedIssuerMetadata } from './metadata-types.js';
 
 /** Options after validation and defaults; frozen. */
@@ -74,8 +74,8 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
       if (typeof (handler as { handle?: unknown })?.handle !== 'function') c.fail(`grants.${name}`, 'must have a handle(context) method');
     }
   }
-  if (o.importKeys !== undefined && o.importKeys !== 'at-start-up' && o.importKeys !== 'on-first-use') {
-    c.fail('importKeys', 'must be "at-start-up" or "on-first-use"');
+  if (o.importKeys !== undefined && !(IMPORT_KEYS as readonly unknown[]).includes(o.importKeys)) {
+    c.fail('importKeys', `must be ${IMPORT_KEYS.map((v) => `"${v}"`).join(' or ')}`);
   }
   const fetchOptions = o.jwksFetch === undefined ? {} : c.object(o.jwksFetch, 'jwksFetch');
   c.onlyKnown(fetchOptions, 'jwksFetch', ['timeout', 'cooldown', 'cacheMaxAge', 'maxBytes']);
@@ -96,7 +96,7 @@ export function validateServerOptions(options: AuthorizationServerOptions): Reso
     replayStore: o.replayStore,
     // Checked in full (dpop-server-options.ts) once the engine's replay store is wrapped for telemetry.
     ...(o.dpop === undefined ? {} : { dpop: o.dpop }),
-    importKeys: o.importKeys ?? 'at-start-up',
+    importKeys: o.importKeys ?? IMPORT_KEYS[0],
     jwksFetch: {
       timeout: milliseconds(c, fetchOptions.timeout, 'jwksFetch.timeout', REMOTE_KEY_SET_DEFAULTS.timeout),
       cooldown: milliseconds(c, fetchOptions.cooldown, 'jwksFetch.cooldown', REMOTE_KEY_SET_DEFAULTS.cooldown),

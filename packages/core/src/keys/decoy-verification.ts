@@ -14,8 +14,9 @@ const DECOY_JWKS = [
   { kty: 'OKP', crv: 'Ed25519', x: 'R9cj2WIjzjmD1bRL_dHCXp37vRc0REKUCrzKqSEeiKM' },
 ];
 
-// Imported once (jose caches the import per key and algorithm), like a registered client's keys.
-const decoys = localKeySet(DECOY_JWKS);
+// Imported when this module loads, as a registered client's keys are at start-up (option importKeys),
+// so that the first refusal of an unknown client costs what later ones cost.
+const decoys = localKeySet(DECOY_JWKS, true);
 
 /**
  * Spends on an assertion from an unknown client the work a registered client's assertion with a bad

@@ -44,11 +44,12 @@ export class KeyImportError extends Error {
  * `KeyObject`, imported with `createPublicKey` once. With `importNow` (the keys of the configuration,
  * option `importKeys`, default `'at-start-up'`) every key a header could select (`use` absent or `sig`,
  * `key_ops` absent or only `verify`) is imported here, and one that does not import throws a
- * {@link KeyImportError} naming its index, so that a bad key stops start-up; otherwise (keys
- * fetched from a `jwks_uri`) a key is imported on its first use and one that does not import is refused at
- * each use, as jose refuses it. A key whose `key_ops` name more than `verify` is never imported: it is
- * refused at each use; one no header can select (`use: "enc"`, `key_ops` not an array) is never used. `keys` are copied. Answers synchronously (a refusal is thrown): the keys are at
- * hand, and an async frame per request is work for nothing.
+ * {@link KeyImportError} naming its index, so that a bad key stops start-up; otherwise (keys fetched
+ * from a `jwks_uri`) a key is imported on its first use and one that does not import is refused at each
+ * use, as jose refuses it. A key whose `key_ops` name more than `verify` is never imported: it is refused
+ * at each use; one no header can select (`use: "enc"`, `key_ops` not an array) is never used. `keys` are
+ * copied. Answers synchronously (a refusal is thrown): the keys are at hand, and an async frame per
+ * request is work for nothing.
  */
 export function createKeyResolver(keys: readonly JWK[], importNow = false): (header: JWSHeaderParameters) => KeyObject {
   const jwks = keys.map((jwk) => structuredClone(jwk));
@@ -58,7 +59,7 @@ export function createKeyResolver(keys: readonly JWK[], importNow = false): (hea
   const verifiesOnly = (jwk: JWK): boolean => jwk.key_ops === undefined || jwk.key_ops.every((op) => op === 'verify');
   // What may be imported at once: a key some header could select (`use` and `key_ops` as {@link fits} reads them).
   const selectable = (jwk: JWK): boolean =>
-    (jwk.use === undefined || jwk.use === 'sig') && (jwk.key_ops === undefined || (Array.isArray(jwk.key_ops) && verifiesOnly(jwk)));
+    (jwk.use === undefined || jwk.use === 'sig') && (jwk.key_ops === undefined || Array.isArray(jwk.key_ops)) && verifiesOnly(jwk);
   // Always a public key: given private members, createPublicKey derives the public half (and the key sets
   // drop such JWKs before they get here: publicJwkProblem).
   const importAt = (index: number): KeyObject => {

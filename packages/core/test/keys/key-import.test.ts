@@ -9,6 +9,7 @@ import { createAuthorizationServer, ConfigurationError, type Rfc7523Event } from
 import { createKeyResolver, KeyImportError, NoSingleKeyError } from '../../src/keys/local-key-set.js';
 import { localKeySet } from '../../src/keys/remote-key-set.js';
 import { clientClaims, clientCredentials, frozenClock, makeKey, sign, type TestKey } from '../support/fixtures.js';
+import { startJwksServer } from '../../../../test/support/jwks-server.js';
 
 const ISSUER = 'https://as.example.com';
 const ec = (kid: string): JWK => ({ ...(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as JWK), kid });
@@ -143,5 +144,34 @@ describe('createAuthorizationServer, option importKeys', () => {
     // Refused for the key, not the signature: the same signing key passes with its untouched twin.
     expect(events.filter((e) => e.type === 'assertion.rejected')).toEqual([expect.objectContaining({ issuer: 'broken', reason: 'key_not_found' })]);
     expect((await request('twin', broken)).status).toBe(200);
+  });
+
+  it('by default still imports the keys fetched from a jwks_uri on first use: one that does not import spoils only itself', async () => {
+    const clock = frozenClock();
+    const events: Rfc7523Event[] = [];
+    const [good, broken] = await Promise.all([makeKey('ES256', 'g'), makeKey('ES256', 'b')]);
+    // The published set holds the spoiled key beside a good one; start-up never fetches it.
+    const jwksServer = await startJwksServer([good.publicJwk as JWK, offCurve('b', broken.publicJwk as JWK)]);
+    try {
+      const server = await createAuthorizationServer({
+        issuer: ISSUER,
+        now: clock.now,
+        jwksFetch: { timeout: 5000 },
+        clients: [{ client_id: 'remote', jwks_uri: jwksServer.uri, scope: 'read' }],
+        onEvent: (event) => events.push(event),
+      });
+      expect(jwksServer.requests).toBe(0);
+      const request = async (key: TestKey) => server.handleTokenRequest(clientCredentials(await sign(key, clientClaims(clock, 'remote'))));
+      expect((await request(good)).status).toBe(200);
+      const refused = await request(broken);
+      expect(refused.status).toBe(401);
+      expect(refused.body).toMatchObject({ error: 'invalid_client' });
+      expect(events.filter((e) => e.type === 'assertion.rejected')).toEqual([expect.objectContaining({ issuer: 'remote', reason: 'key_not_found' })]);
+      // The good key still serves after the refusal, from the same fetch.
+      expect((await request(good)).status).toBe(200);
+      expect(jwksServer.requests).toBe(1);
+    } finally {
+      await jwksServer.close();
+    }
   });
 });
