@@ -1,11 +1,14 @@
 // Scale section: the Express demo's token endpoint with 10 and with 100,000 registered clients (one
 // shared public JWK), and with 0 and 1,000,000 live entries pre-loaded in its in-memory replay store.
 // All servers run at once and are measured in alternation. A further, informational server has
-// 100,000 clients each used once: every request pays the first-use import of its client's key.
+// 100,000 clients each used once. Where this machine can pin (lib/pinning.mjs), every server runs on
+// core 0 and the load generator on core 1, as in the pinned section: a loss is then what one core pays,
+// the garbage collector's helper threads included, whatever the load generator leaves of the other.
 //
 //   node bench/scenarios/scale.mjs [--quick] [--reps=N]   # needs the build (npm run build)
 import { alternate, pairedRatio, quietPairedRatio } from '../lib/alternating-runs.mjs';
 import { BENCH_ISSUER, clientCredentialsBodies, clientKey } from '../lib/assertions.mjs';
+import { canPin, LOAD_CORE, SERVER_CORE, withPinnedSelf } from '../lib/pinning.mjs';
 import { defineSection, isMain, runAlone } from '../lib/section.mjs';
 import { startServerProcess } from '../lib/server-process.mjs';
 import { ms, percent, table } from '../lib/table.mjs';
@@ -29,15 +32,17 @@ async function benchScale({ rounds, seconds, warmupRequests, warmupRounds, manyC
     { name: 'manyClientsCold', label: `${manyClients.toLocaleString('en')} clients, each request a new client (informational)`, spec: { configPath: manyPath, ownReplayStore: true }, bodies: coldClients },
   ];
   const servers = [];
+  const pinned = canPin();
   try {
     for (const config of configs) {
-      const server = await startServerProcess({ kind: 'demo', demo: DEMO, issuer: BENCH_ISSUER, ...config.spec });
+      const server = await startServerProcess({ kind: 'demo', demo: DEMO, issuer: BENCH_ISSUER, ...config.spec }, { pin: pinned ? SERVER_CORE : undefined });
       const { heapUsed } = await server.stats();
       log(`Scale: started ${config.label} in ${server.startupMs} ms, heap ${(heapUsed / 2 ** 20).toFixed(0)} MiB`);
       servers.push(server);
       Object.assign(config, { url: server.url, pid: server.pid, startupMs: server.startupMs, heapUsedMiB: Math.round(heapUsed / 2 ** 20) });
     }
-    const result = await alternate(configs, { rounds, seconds, warmupRequests, warmupRounds, log });
+    const measure = () => alternate(configs, { rounds, seconds, warmupRequests, warmupRounds, log });
+    const result = pinned ? await withPinnedSelf(LOAD_CORE, measure) : await measure();
     // Loss: 1 - the median of the round-by-round rps ratios to the reference configuration.
     const loss = (name) => +(1 - pairedRatio(result[name], result.reference, 'rps')).toFixed(3);
     const quietLoss = (name) => {
@@ -46,6 +51,7 @@ async function benchScale({ rounds, seconds, warmupRequests, warmupRounds, manyC
     };
     return {
       demo: DEMO,
+      pinned,
       configs: configs.map(({ name, label, startupMs, heapUsedMiB }) => ({ name, label, startupMs, heapUsedMiB, ...result[name], rpsLoss: name === 'reference' ? 0 : loss(name), quietRpsLoss: name === 'reference' ? 0 : quietLoss(name) })),
       clientsLoss: loss('manyClients'),
       replayLoss: loss('manyReplayEntries'),
@@ -59,13 +65,13 @@ async function benchScale({ rounds, seconds, warmupRequests, warmupRounds, manyC
 
 const SETTINGS = {
   quick: { rounds: 2, seconds: 1.5, warmupRequests: 1000, manyClients: 10_000, replayEntries: 100_000 },
-  full: { rounds: 5, seconds: 5, warmupRequests: 4000, warmupRounds: 1, manyClients: 100_000, replayEntries: 1_000_000 },
+  full: { rounds: 8, seconds: 3, warmupRequests: 4000, warmupRounds: 1, manyClients: 100_000, replayEntries: 1_000_000 },
 };
 
 /** The section's tables: (result, settings) → [{ title, header, rows }]. */
 const tables = (s, { rounds, seconds, warmupRounds = 0 }) => [
   table(
-    `Scale: ${s.demo} POST /token by registry and replay-store size; ${rounds} rounds of ~${seconds} s in rotating order after ${warmupRounds} not kept. ` +
+    `Scale: ${s.demo} POST /token by registry and replay-store size, ${s.pinned ? `servers on core ${SERVER_CORE}, load generator on core ${LOAD_CORE}` : 'unpinned (cannot pin)'}; ${rounds} rounds of ~${seconds} s in rotating order after ${warmupRounds} not kept. ` +
       'Figures are medians over the rounds; the loss is 1 - the median of the round-by-round rps ratios to the first line, ' +
       'and the same over the quiet rounds only (other processes < 0.1 core).',
     ['configuration', 'start-up', 'heap', 'req/s', 'p50', 'p99', 'rps loss', 'quiet rounds', 'non-2xx', 'other load'],
