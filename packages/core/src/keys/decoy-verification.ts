@@ -14,9 +14,21 @@ const DECOY_JWKS = [
   { kty: 'OKP', crv: 'Ed25519', x: 'R9cj2WIjzjmD1bRL_dHCXp37vRc0REKUCrzKqSEeiKM' },
 ];
 
-// Imported when this module loads, as a registered client's keys are at start-up (option importKeys),
-// so that the first refusal of an unknown client costs what later ones cost.
-const decoys = localKeySet(DECOY_JWKS, true);
+/**
+ * The decoy key set, imported when this module loads, as a registered client's keys are at start-up
+ * (option importKeys), so that the first refusal of an unknown client costs what later ones cost. Where
+ * node:crypto refuses one of them (a build without Ed25519, say), each is imported on its first use
+ * instead, and a refused one costs nothing: loading the engine never fails for a decoy.
+ */
+function decoyKeySet(): ReturnType<typeof localKeySet> {
+  try {
+    return localKeySet(DECOY_JWKS, true);
+  } catch {
+    return localKeySet(DECOY_JWKS);
+  }
+}
+
+const decoys = decoyKeySet();
 
 /**
  * Spends on an assertion from an unknown client the work a registered client's assertion with a bad

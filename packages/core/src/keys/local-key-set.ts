@@ -41,15 +41,15 @@ export class KeyImportError extends Error {
 /**
  * A key resolver over a fixed list of public JWKs (RFC 7517 §5): picks the one key that fits the header
  * (see {@link fits}; none or several is a {@link NoSingleKeyError}) and gives it as a node:crypto
- * `KeyObject`, imported with `createPublicKey` once. With `importNow` (the keys of the configuration,
- * option `importKeys`, default `'at-start-up'`) every key a header could select (`use` absent or `sig`,
- * `key_ops` absent or only `verify`) is imported here, and one that does not import throws a
- * {@link KeyImportError} naming its index, so that a bad key stops start-up; otherwise (keys fetched
- * from a `jwks_uri`) a key is imported on its first use and one that does not import is refused at each
- * use, as jose refuses it. A key whose `key_ops` name more than `verify` is never imported: it is refused
- * at each use; one no header can select (`use: "enc"`, `key_ops` not an array) is never used. `keys` are
- * copied. Answers synchronously (a refusal is thrown): the keys are at hand, and an async frame per
- * request is work for nothing.
+ * `KeyObject`, imported with `createPublicKey` once. With `importNow` (the configuration's keys under
+ * option `importKeys` `'at-start-up'`, the default; the decoy keys) every key a header could select (`use`
+ * absent or `sig`, `key_ops` absent or `verify` only) is imported here, and one that does not import
+ * throws a {@link KeyImportError} naming its index, so that a bad key stops start-up; otherwise (keys of
+ * a `jwks_uri`, or `'on-first-use'`) a key is imported on its first use and one that does not import is
+ * refused at each use, as jose refuses it. A key whose `key_ops` name more than `verify` is never imported:
+ * it is refused at each use; one no header can select (`use: "enc"`, `key_ops` not an array or without
+ * `verify`) is never used. `keys` are copied. Answers synchronously (a refusal is thrown): the keys are
+ * at hand, and an async frame per request is work for nothing.
  */
 export function createKeyResolver(keys: readonly JWK[], importNow = false): (header: JWSHeaderParameters) => KeyObject {
   const jwks = keys.map((jwk) => structuredClone(jwk));
@@ -59,7 +59,9 @@ export function createKeyResolver(keys: readonly JWK[], importNow = false): (hea
   const verifiesOnly = (jwk: JWK): boolean => jwk.key_ops === undefined || jwk.key_ops.every((op) => op === 'verify');
   // What may be imported at once: a key some header could select (`use` and `key_ops` as {@link fits} reads them).
   const selectable = (jwk: JWK): boolean =>
-    (jwk.use === undefined || jwk.use === 'sig') && (jwk.key_ops === undefined || Array.isArray(jwk.key_ops)) && verifiesOnly(jwk);
+    (jwk.use === undefined || jwk.use === 'sig') &&
+    (jwk.key_ops === undefined || (Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) &&
+    verifiesOnly(jwk);
   // Always a public key: given private members, createPublicKey derives the public half (and the key sets
   // drop such JWKs before they get here: publicJwkProblem).
   const importAt = (index: number): KeyObject => {

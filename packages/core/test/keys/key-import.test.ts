@@ -64,8 +64,9 @@ describe('a key set of the configuration', () => {
     expect(() => resolve({ alg: 'ES256', kid: 'ops' })).toThrow(new NoSingleKeyError('the key_ops of the key allow more than verify'));
   });
 
-  it('imports at once only keys a header could select: not use "enc", nor key_ops that are not an array', () => {
+  it('imports at once only keys a header could select: not use "enc", nor key_ops that are not an array or lack verify', () => {
     expect(() => createKeyResolver([{ ...offCurve('enc'), use: 'enc' }], true)).not.toThrow();
+    expect(() => createKeyResolver([{ ...offCurve('ops'), key_ops: [] }], true)).not.toThrow();
     expect(() => createKeyResolver([{ ...offCurve('ops'), key_ops: 'verify' } as unknown as JWK], true)).not.toThrow();
     expect(() => createKeyResolver([{ ...offCurve('ops'), key_ops: null } as unknown as JWK], true)).not.toThrow();
     // The same off-curve key, selectable, is imported and refused.
@@ -146,7 +147,7 @@ describe('createAuthorizationServer, option importKeys', () => {
     expect((await request('twin', broken)).status).toBe(200);
   });
 
-  it('by default still imports the keys fetched from a jwks_uri on first use: one that does not import spoils only itself', async () => {
+  it('by default, imports nothing of a jwks_uri at start-up, and a fetched key that does not import spoils only itself', async () => {
     const clock = frozenClock();
     const events: Rfc7523Event[] = [];
     const [good, broken] = await Promise.all([makeKey('ES256', 'g'), makeKey('ES256', 'b')]);
