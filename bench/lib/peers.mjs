@@ -7,7 +7,7 @@
 import { alternate, pairedRatio, QUIET, quietPairedRatio } from './alternating-runs.mjs';
 import { BENCH_ISSUER, clientCredentialsBodies, clientKey } from './assertions.mjs';
 import { builtDemos } from './demos.mjs';
-import { LOAD_CORE, requireTaskset, SERVER_CORE, withPinnedSelf } from './pinning.mjs';
+import { asLoadGenerator, LOAD_CORE, requireTaskset, SERVER_CORE, serverPin } from './pinning.mjs';
 import { startServerProcess } from './server-process.mjs';
 import { clientIdAt, writeTrustConfig } from './trust-config.mjs';
 
@@ -32,7 +32,7 @@ function versus(demo, peer) {
  */
 export async function benchPeers({ rounds, seconds, warmupRequests, warmupRounds, pinned, log }) {
   if (pinned) requireTaskset();
-  const pin = pinned ? SERVER_CORE : undefined;
+  const pin = serverPin(pinned);
   const key = clientKey();
   const clientId = clientIdAt(0);
   const configPath = await writeTrustConfig(key.publicJwk, { count: 1 });
@@ -57,7 +57,7 @@ export async function benchPeers({ rounds, seconds, warmupRequests, warmupRounds
     }
     log(`${pinned ? `Pinned (servers on core ${SERVER_CORE}, load generator on core ${LOAD_CORE})` : 'Unpinned'}: ${started.map((s) => s.name).join(', ')}`);
     const measure = () => alternate(started, { rounds, seconds, warmupRequests, warmupRounds, log });
-    const result = pinned ? await withPinnedSelf(LOAD_CORE, measure) : await measure();
+    const result = await asLoadGenerator(pinned, measure);
     const demos = started
       .filter((s) => s.name !== BASELINE && s.name !== OIDC_PROVIDER)
       .map(({ name }) => ({

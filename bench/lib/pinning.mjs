@@ -65,6 +65,12 @@ export async function withPinnedSelf(cores, fn) {
   }
 }
 
+/** startServerProcess's `pin` option for a server of a pinned section: SERVER_CORE when `pinned`, else none. */
+export const serverPin = (pinned) => (pinned ? SERVER_CORE : undefined);
+
+/** Runs the load generator `fn` on LOAD_CORE when `pinned` (see withPinnedSelf), else wherever this process runs. */
+export const asLoadGenerator = (pinned, fn) => (pinned ? withPinnedSelf(LOAD_CORE, fn) : fn());
+
 /** Whether this machine can pin (see requireTaskset). */
 export function canPin() {
   try {

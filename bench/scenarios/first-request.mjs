@@ -62,17 +62,17 @@ async function measureFirstRequest({ clients }, pinned) {
   // first with a key already used (warm), then with the new key just imported.
   const data = Buffer.from(sides[0].firstBodies[0].split('client_assertion=')[1].split('.').slice(0, 2).join('.'));
   const ES256 = (key) => ({ key, dsaEncoding: 'ieee-p1363' });
-  const importKeys = Array.from({ length: total }, () => clientKey());
-  const importSignatures = importKeys.map((k) => sign('sha256', data, ES256(k.privateKey)));
+  const freshKeys = Array.from({ length: total }, () => clientKey());
+  const importSignatures = freshKeys.map((k) => sign('sha256', data, ES256(k.privateKey)));
   const warmPublic = createPublicKey({ key: warmKey.publicJwk, format: 'jwk' });
   // A signature of its own for each round on the warm side too, so that both sides read bytes not read before.
-  const warmSignatures = importKeys.map(() => sign('sha256', data, ES256(warmKey.privateKey)));
+  const warmSignatures = freshKeys.map(() => sign('sha256', data, ES256(warmKey.privateKey)));
   const keyCost = (i) => {
     let start = process.hrtime.bigint();
     if (!verify('sha256', data, ES256(warmPublic), warmSignatures[i])) throw new Error('warm verification failed');
     const verifyWarm = process.hrtime.bigint() - start;
     start = process.hrtime.bigint();
-    const key = createPublicKey({ key: importKeys[i].publicJwk, format: 'jwk' });
+    const key = createPublicKey({ key: freshKeys[i].publicJwk, format: 'jwk' });
     const imported = process.hrtime.bigint() - start;
     if (!verify('sha256', data, ES256(key), importSignatures[i])) throw new Error('first verification failed');
     const verifyFirst = process.hrtime.bigint() - start - imported;

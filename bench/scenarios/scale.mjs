@@ -8,7 +8,7 @@
 //   node bench/scenarios/scale.mjs [--quick] [--reps=N]   # needs the build (npm run build)
 import { alternate, pairedRatio, quietPairedRatio } from '../lib/alternating-runs.mjs';
 import { BENCH_ISSUER, clientCredentialsBodies, clientKey } from '../lib/assertions.mjs';
-import { canPin, LOAD_CORE, SERVER_CORE, withPinnedSelf } from '../lib/pinning.mjs';
+import { asLoadGenerator, canPin, LOAD_CORE, SERVER_CORE, serverPin } from '../lib/pinning.mjs';
 import { defineSection, isMain, runAlone } from '../lib/section.mjs';
 import { startServerProcess } from '../lib/server-process.mjs';
 import { ms, percent, table } from '../lib/table.mjs';
@@ -35,14 +35,14 @@ async function benchScale({ rounds, seconds, warmupRequests, warmupRounds, manyC
   const pinned = canPin();
   try {
     for (const config of configs) {
-      const server = await startServerProcess({ kind: 'demo', demo: DEMO, issuer: BENCH_ISSUER, ...config.spec }, { pin: pinned ? SERVER_CORE : undefined });
+      const server = await startServerProcess({ kind: 'demo', demo: DEMO, issuer: BENCH_ISSUER, ...config.spec }, { pin: serverPin(pinned) });
       const { heapUsed } = await server.stats();
       log(`Scale: started ${config.label} in ${server.startupMs} ms, heap ${(heapUsed / 2 ** 20).toFixed(0)} MiB`);
       servers.push(server);
       Object.assign(config, { url: server.url, pid: server.pid, startupMs: server.startupMs, heapUsedMiB: Math.round(heapUsed / 2 ** 20) });
     }
     const measure = () => alternate(configs, { rounds, seconds, warmupRequests, warmupRounds, log });
-    const result = pinned ? await withPinnedSelf(LOAD_CORE, measure) : await measure();
+    const result = await asLoadGenerator(pinned, measure);
     // Loss: 1 - the median of the round-by-round rps ratios to the reference configuration.
     const loss = (name) => +(1 - pairedRatio(result[name], result.reference, 'rps')).toFixed(3);
     const quietLoss = (name) => {

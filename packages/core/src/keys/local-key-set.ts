@@ -7,21 +7,32 @@ import { importedFromJwk } from '../jwt/verify-signature.js';
 export class NoSingleKeyError extends Error {}
 
 /**
- * Whether a JWK may verify a JWS with this `alg` and `kid` (RFC 7517 §4, RFC 8725 §3.1), by the rules of
- * jose's `createLocalJWKSet`: `kty` (and `crv`) of the algorithm (none for an algorithm we do not
- * verify), the header's `kid` if it has one, the key's `alg` if it has one, `use` absent or `sig`,
- * `key_ops` absent or distinct strings including `verify`, `ext` absent or a boolean.
+ * Whether a JWK is a signature key by its own members, whatever the header: `use` absent or `sig` (RFC
+ * 7517 §4.2), `key_ops` absent or distinct strings including `verify` (§4.3), `ext` absent or a boolean
+ * (as WebCrypto's JWK import reads it). Read by {@link fits} on each request and, for
+ * the keys imported at once, by {@link createKeyResolver}.
  */
-function fits(jwk: JWK, alg: string, kid: unknown): boolean {
+function signatureKey(jwk: JWK): boolean {
   const ops = jwk.key_ops as unknown;
   return (
     (jwk.ext === undefined || typeof jwk.ext === 'boolean') &&
     (ops === undefined ||
       (Array.isArray(ops) && ops.every((op, i) => typeof op === 'string' && ops.indexOf(op) === i) && ops.includes('verify'))) &&
+    (jwk.use === undefined || jwk.use === 'sig')
+  );
+}
+
+/**
+ * Whether a JWK may verify a JWS with this `alg` and `kid` (RFC 7517 §4, RFC 8725 §3.1), by the rules of
+ * jose's `createLocalJWKSet`: a {@link signatureKey}, of the algorithm's `kty` (and `crv`; none for an
+ * algorithm we do not verify), the header's `kid` if it has one, the key's `alg` if it has one.
+ */
+function fits(jwk: JWK, alg: string, kid: unknown): boolean {
+  return (
+    signatureKey(jwk) &&
     jwkFitsAlgorithm(jwk, alg) &&
     (kid === undefined || (typeof kid === 'string' && kid === jwk.kid)) &&
-    (jwk.alg === undefined || jwk.alg === alg) &&
-    (jwk.use === undefined || jwk.use === 'sig')
+    (jwk.alg === undefined || jwk.alg === alg)
   );
 }
 
@@ -42,14 +53,14 @@ export class KeyImportError extends Error {
  * A key resolver over a fixed list of public JWKs (RFC 7517 §5): picks the one key that fits the header
  * (see {@link fits}; none or several is a {@link NoSingleKeyError}) and gives it as a node:crypto
  * `KeyObject`, imported with `createPublicKey` once. With `importNow` (the configuration's keys under
- * option `importKeys` `'at-start-up'`, the default; the decoy keys) every key a header could select (`use`
- * absent or `sig`, `key_ops` absent or `verify` only) is imported here, and one that does not import
- * throws a {@link KeyImportError} naming its index, so that a bad key stops start-up; otherwise (keys of
+ * option `importKeys` `'at-start-up'`, the default; the decoy keys) every key a header could select (a
+ * {@link signatureKey} whose `key_ops`, if any, are `verify` only) is imported here, and one that does
+ * not import throws a {@link KeyImportError} naming its index, so that a bad key stops start-up; otherwise (keys of
  * a `jwks_uri`, or `'on-first-use'`) a key is imported on its first use and one that does not import is
  * refused at each use, as jose refuses it. A key whose `key_ops` name more than `verify` is never imported:
  * it is refused at each use; one no header can select (`use: "enc"`, `key_ops` not an array or without
- * `verify`) is never used. `keys` are copied. Answers synchronously (a refusal is thrown): the keys are
- * at hand, and an async frame per request is work for nothing.
+ * `verify`, `ext` not a boolean) is never used. `keys` are copied. Answers synchronously (a refusal is
+ * thrown): the keys are at hand, and an async frame per request is work for nothing.
  */
 export function createKeyResolver(keys: readonly JWK[], importNow = false): (header: JWSHeaderParameters) => KeyObject {
   const jwks = keys.map((jwk) => structuredClone(jwk));
@@ -57,11 +68,8 @@ export function createKeyResolver(keys: readonly JWK[], importNow = false): (hea
   const imported: Array<KeyObject | undefined> = new Array(jwks.length);
   // A public key serves `verify` only: other `key_ops` make the key unusable (WebCrypto refuses its import).
   const verifiesOnly = (jwk: JWK): boolean => jwk.key_ops === undefined || jwk.key_ops.every((op) => op === 'verify');
-  // What may be imported at once: a key some header could select (`use` and `key_ops` as {@link fits} reads them).
-  const selectable = (jwk: JWK): boolean =>
-    (jwk.use === undefined || jwk.use === 'sig') &&
-    (jwk.key_ops === undefined || (Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) &&
-    verifiesOnly(jwk);
+  // What may be imported at once: a key some header could select, and one that would be imported then.
+  const selectable = (jwk: JWK): boolean => signatureKey(jwk) && verifiesOnly(jwk);
   // Always a public key: given private members, createPublicKey derives the public half (and the key sets
   // drop such JWKs before they get here: publicJwkProblem).
   const importAt = (index: number): KeyObject => {

@@ -64,14 +64,17 @@ describe('a key set of the configuration', () => {
     expect(() => resolve({ alg: 'ES256', kid: 'ops' })).toThrow(new NoSingleKeyError('the key_ops of the key allow more than verify'));
   });
 
-  it('imports at once only keys a header could select: not use "enc", nor key_ops that are not an array or lack verify', () => {
+  it('imports at once only keys a header could select: not use "enc", nor key_ops that are not an array or lack verify, nor ext not a boolean', () => {
     expect(() => createKeyResolver([{ ...offCurve('enc'), use: 'enc' }], true)).not.toThrow();
+    expect(() => createKeyResolver([{ ...offCurve('ext'), ext: 'true' } as unknown as JWK], true)).not.toThrow();
+    expect(() => createKeyResolver([{ ...offCurve('ops'), key_ops: ['verify', 'verify'] }], true)).not.toThrow();
     expect(() => createKeyResolver([{ ...offCurve('ops'), key_ops: [] }], true)).not.toThrow();
     expect(() => createKeyResolver([{ ...offCurve('ops'), key_ops: 'verify' } as unknown as JWK], true)).not.toThrow();
     expect(() => createKeyResolver([{ ...offCurve('ops'), key_ops: null } as unknown as JWK], true)).not.toThrow();
     // The same off-curve key, selectable, is imported and refused.
     expect(() => createKeyResolver([{ ...offCurve('sig'), use: 'sig' }], true)).toThrow(KeyImportError);
     expect(() => createKeyResolver([{ ...offCurve('ops'), key_ops: ['verify'] }], true)).toThrow(KeyImportError);
+    expect(() => createKeyResolver([{ ...offCurve('ext'), ext: true }], true)).toThrow(KeyImportError);
   });
 
   it('gives the key it imported at once, the same object on every use', () => {
