@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import { ASSERTION_ALGORITHMS, CLIENT_CREDENTIALS_GRANT_TYPE, JWT_BEARER_GRANT_TYPE, PRIVATE_KEY_JWT } from '../constants.js';
 import { publicJwkProblem } from '../keys/jwk-problem.js';
+import { jwkCanVerify } from '../keys/local-key-set.js';
 import { SCOPE_PATTERN } from '../scope.js';
 import type { Checker } from './checks.js';
 import { DPOP_CLIENT_FIELDS, validateDpopClientFields } from './dpop-fields.js';
@@ -38,36 +39,6 @@ const ISSUER_FIELDS = [
   'id_jag',
   ...WORKLOAD_ISSUER_FIELDS,
 ] as const;
-
-/** The key type (and curve) each accepted algorithm verifies with (RFC 7518 §3.1, RFC 8037 §3.1). */
-const KEY_TYPES: Readonly<Record<string, { kty: string; crv?: string }>> = {
-  RS256: { kty: 'RSA' },
-  RS384: { kty: 'RSA' },
-  RS512: { kty: 'RSA' },
-  PS256: { kty: 'RSA' },
-  PS384: { kty: 'RSA' },
-  PS512: { kty: 'RSA' },
-  ES256: { kty: 'EC', crv: 'P-256' },
-  ES384: { kty: 'EC', crv: 'P-384' },
-  ES512: { kty: 'EC', crv: 'P-521' },
-  EdDSA: { kty: 'OKP', crv: 'Ed25519' },
-  Ed25519: { kty: 'OKP', crv: 'Ed25519' },
-};
-const ED25519_NAMES = ['EdDSA', 'Ed25519'];
-
-/**
- * Whether a JWK can verify `alg` as the key set will select it: right type and curve, an `alg` member
- * that is absent or names the same algorithm, `use` absent or `sig`, `key_ops` absent or with `verify`
- * (RFC 7517 §4.2–4.4).
- */
-function keyCanVerify(jwk: JWK, alg: string): boolean {
-  const want = KEY_TYPES[alg];
-  if (want === undefined || jwk.kty !== want.kty || (want.crv !== undefined && jwk.crv !== want.crv)) return false;
-  const sameAlg = jwk.alg === undefined || jwk.alg === alg || (ED25519_NAMES.includes(jwk.alg) && ED25519_NAMES.includes(alg));
-  const forSigning = jwk.use === undefined || jwk.use === 'sig';
-  const verifies = jwk.key_ops === undefined || (Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'));
-  return sameAlg && forSigning && verifies;
-}
 
 function checkKeys(c: Checker, entry: Record<string, unknown>, field: string): void {
   const hasJwks = entry.jwks !== undefined;
@@ -115,7 +86,7 @@ export function validateClient(c: Checker, value: unknown, field: string): Clien
   }
   // Keys fetched from a jwks_uri are unknown at start-up; a mismatch there shows per request as key_not_found.
   const keys = (entry.jwks as PublicJwks | undefined)?.keys;
-  if (typeof alg === 'string' && keys !== undefined && !keys.some((key) => keyCanVerify(key, alg))) {
+  if (typeof alg === 'string' && keys !== undefined && !keys.some((key) => jwkCanVerify(key, alg))) {
     c.fail(`${field}.token_endpoint_auth_signing_alg`, `is ${alg}, but no key in "jwks" can verify ${alg}: the client could never authenticate`);
   }
   if (entry.grant_types !== undefined) c.stringArray(entry.grant_types, `${field}.grant_types`);

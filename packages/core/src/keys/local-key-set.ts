@@ -8,8 +8,8 @@ export class NoSingleKeyError extends Error {}
 
 /**
  * Whether a JWK is a signature key by its own members, whatever the header: `use` absent or `sig` (RFC
- * 7517 §4.2), `key_ops` absent or distinct strings including `verify` (§4.3), `ext` absent or a boolean
- * (as WebCrypto's JWK import reads it). Read by {@link fits} on each request and, for
+ * 7517 §4.2), `key_ops` absent or distinct strings including `verify` (§4.3), `ext` (WebCrypto's
+ * JsonWebKey member) absent or a boolean — the rules of jose's `createLocalJWKSet`. Read by {@link fits} on each request and, for
  * the keys imported at once, by {@link createKeyResolver}.
  */
 function signatureKey(jwk: JWK): boolean {
@@ -36,6 +36,19 @@ function fits(jwk: JWK, alg: string, kid: unknown): boolean {
   );
 }
 
+/** A public key serves `verify` only: other `key_ops` make the key unusable (WebCrypto refuses its import). */
+const verifiesOnly = (jwk: JWK): boolean => jwk.key_ops === undefined || jwk.key_ops.every((op) => op === 'verify');
+
+/**
+ * Whether a key set holding this JWK would verify with it a JWS signed with `alg`: it {@link fits} (the
+ * header's `kid` absent or the key's own) and its `key_ops`, if any, are `verify` only. The start-up check
+ * of a client's `token_endpoint_auth_signing_alg` reads it, so that it refuses exactly the keys requests
+ * would find unusable.
+ */
+export function jwkCanVerify(jwk: JWK, alg: string): boolean {
+  return fits(jwk, alg, undefined) && verifiesOnly(jwk);
+}
+
 /**
  * Thrown by {@link createKeyResolver} asked to import its keys at once: the key at `index` does not
  * import; `cause` is node:crypto's error, whose message this one quotes.
@@ -55,19 +68,18 @@ export class KeyImportError extends Error {
  * `KeyObject`, imported with `createPublicKey` once. With `importNow` (the configuration's keys under
  * option `importKeys` `'at-start-up'`, the default; the decoy keys) every key a header could select (a
  * {@link signatureKey} whose `key_ops`, if any, are `verify` only) is imported here, and one that does
- * not import throws a {@link KeyImportError} naming its index, so that a bad key stops start-up; otherwise (keys of
- * a `jwks_uri`, or `'on-first-use'`) a key is imported on its first use and one that does not import is
- * refused at each use, as jose refuses it. A key whose `key_ops` name more than `verify` is never imported:
- * it is refused at each use; one no header can select (`use: "enc"`, `key_ops` not an array or without
- * `verify`, `ext` not a boolean) is never used. `keys` are copied. Answers synchronously (a refusal is
- * thrown): the keys are at hand, and an async frame per request is work for nothing.
+ * not import throws a {@link KeyImportError} naming its index, so that a bad key stops start-up;
+ * otherwise (keys of a `jwks_uri`, or `'on-first-use'`) a key is imported on its first use and one that
+ * does not import is refused at each use, as jose refuses it. A key whose `key_ops` name more than
+ * `verify` is never imported: it is refused at each use; one no header can select (`use: "enc"`,
+ * `key_ops` not an array of distinct strings or without `verify`, `ext` not a boolean) is never used.
+ * `keys` are copied. Answers synchronously (a refusal is thrown): the keys are at hand, and an async
+ * frame per request is work for nothing.
  */
 export function createKeyResolver(keys: readonly JWK[], importNow = false): (header: JWSHeaderParameters) => KeyObject {
   const jwks = keys.map((jwk) => structuredClone(jwk));
   // Stryker disable next-line ArrayDeclaration: a preset length changes nothing, the entries are set by index
   const imported: Array<KeyObject | undefined> = new Array(jwks.length);
-  // A public key serves `verify` only: other `key_ops` make the key unusable (WebCrypto refuses its import).
-  const verifiesOnly = (jwk: JWK): boolean => jwk.key_ops === undefined || jwk.key_ops.every((op) => op === 'verify');
   // What may be imported at once: a key some header could select, and one that would be imported then.
   const selectable = (jwk: JWK): boolean => signatureKey(jwk) && verifiesOnly(jwk);
   // Always a public key: given private members, createPublicKey derives the public half (and the key sets

@@ -217,6 +217,12 @@ describe('parseTrustConfig (docs/configuration.md)', () => {
         ['PS256', [{ ...rsa.publicJwk, alg: 'RS256' }]], // the key is labelled for another algorithm
         ['ES256', [{ ...ec.publicJwk, use: 'enc' }]],
         ['ES256', [{ ...ec.publicJwk, key_ops: ['encrypt'] }]],
+        // What the key set refuses at each request, refused here too (keys/local-key-set.ts):
+        ['ES256', [{ ...ec.publicJwk, key_ops: ['verify', 'sign'] }]], // more than verify
+        ['ES256', [{ ...ec.publicJwk, key_ops: ['verify', 'verify'] }]], // repeated key_ops (RFC 7517 §4.3)
+        ['ES256', [{ ...ec.publicJwk, ext: 'true' }]], // ext not a boolean
+        ['Ed25519', [{ ...ed.publicJwk, alg: 'EdDSA' }]], // the key is labelled EdDSA; a header says Ed25519
+        ['EdDSA', [{ ...ed.publicJwk, alg: 'Ed25519' }]],
       ] as const;
       for (const [alg, keys] of locked) {
         const err = refusal(pinned(alg, [...keys]));
@@ -227,7 +233,9 @@ describe('parseTrustConfig (docs/configuration.md)', () => {
         ['PS256', [ec.publicJwk, rsa.publicJwk]],
         ['ES384', [ec.publicJwk, p384.publicJwk]],
         ['ES256', [{ ...ec.publicJwk, alg: 'ES256', use: 'sig', key_ops: ['verify'] }]],
-        ['Ed25519', [{ ...ed.publicJwk, alg: 'EdDSA' }]],
+        ['Ed25519', [{ ...ed.publicJwk, alg: 'Ed25519' }]],
+        ['EdDSA', [{ ...ed.publicJwk, alg: 'EdDSA' }]],
+        ['ES256', [{ ...ec.publicJwk, ext: true }]],
       ] as const;
       for (const [alg, keys] of usable) expect(() => parseTrustConfig(pinned(alg, [...keys]))).not.toThrow();
       // A jwks_uri client's keys are unknown at start-up: nothing to check then.
