@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { BENCH_ISSUER, clientCredentialsBodies, clientKey } from './assertions.mjs';
 import { areasOfProfile, summariseProfile } from './cpu-profile.mjs';
 import { runLoad, SPARE_BODIES } from './load.mjs';
-import { LOAD_CORE, requireTaskset, SERVER_CORE, withPinnedSelf } from './pinning.mjs';
+import { asLoadGenerator, requireTaskset, serverPin } from './pinning.mjs';
 import { startServerProcess } from './server-process.mjs';
 import { clientIdAt, writeTrustConfig } from './trust-config.mjs';
 
@@ -31,7 +31,7 @@ export async function profileServer({ demo, seconds, pinned, warmupRequests = 30
       : { kind: 'demo', demo, issuer: BENCH_ISSUER, configPath };
   const server = await startServerProcess(spec, {
     execArgv: ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(PROFILES_DIR), '--cpu-prof-name', `${demo}.cpuprofile`, '--cpu-prof-interval', '250'],
-    pin: pinned ? SERVER_CORE : undefined,
+    pin: serverPin(pinned),
   });
   let warm;
   let load;
@@ -40,7 +40,7 @@ export async function profileServer({ demo, seconds, pinned, warmupRequests = 30
       warm = await runLoad(server.url, bodies(warmupRequests));
       load = await runLoad(server.url, bodies(Math.max(500, Math.round(warm.rps * seconds))));
     };
-    await (pinned ? withPinnedSelf(LOAD_CORE, run) : run());
+    await asLoadGenerator(pinned, run);
     if (!warm.valid || !load.valid) throw new Error(`${demo}: invalid run: ${load.non2xx} non-2xx, ${load.errors} errors`);
   } finally {
     await server.stop();

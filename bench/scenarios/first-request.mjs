@@ -63,7 +63,7 @@ async function measureFirstRequest({ clients }, pinned) {
   const data = Buffer.from(sides[0].firstBodies[0].split('client_assertion=')[1].split('.').slice(0, 2).join('.'));
   const ES256 = (key) => ({ key, dsaEncoding: 'ieee-p1363' });
   const freshKeys = Array.from({ length: total }, () => clientKey());
-  const importSignatures = freshKeys.map((k) => sign('sha256', data, ES256(k.privateKey)));
+  const freshSignatures = freshKeys.map((k) => sign('sha256', data, ES256(k.privateKey)));
   const warmPublic = createPublicKey({ key: warmKey.publicJwk, format: 'jwk' });
   // A signature of its own for each round on the warm side too, so that both sides read bytes not read before.
   const warmSignatures = freshKeys.map(() => sign('sha256', data, ES256(warmKey.privateKey)));
@@ -74,7 +74,7 @@ async function measureFirstRequest({ clients }, pinned) {
     start = process.hrtime.bigint();
     const key = createPublicKey({ key: freshKeys[i].publicJwk, format: 'jwk' });
     const imported = process.hrtime.bigint() - start;
-    if (!verify('sha256', data, ES256(key), importSignatures[i])) throw new Error('first verification failed');
+    if (!verify('sha256', data, ES256(key), freshSignatures[i])) throw new Error('first verification failed');
     const verifyFirst = process.hrtime.bigint() - start - imported;
     return { importMicros: Number(imported) / 1000, keyMicros: Number(imported + verifyFirst - verifyWarm) / 1000 };
   };
