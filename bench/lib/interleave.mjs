@@ -12,10 +12,10 @@ export const modes = (inFlight) => [
  * For each mode, `warmupRounds` rounds over `names` whose measurements are dropped (default none; as the
  * pinned section drops its first rounds, so that the code under test and the machine settle), then
  * `reps` rounds over `names` in order; `run(name, concurrency, round)` resolves one measurement
- * { perSecond, cpuMicros } (`round` is negative in a warm-up round). One row per mode and name: the median rate and CPU per call
- * over the rounds, `ratio` (the median over the rounds of this name's rate divided by the first
- * name's rate in the same round: paired, so drift between rounds cancels and a disturbed round drops
- * out), `rates` (every round's rate) and `ratios` (every round's ratio).
+ * { perSecond, cpuMicros } (`round` is negative in a warm-up round). One row per mode and name: the
+ * median rate and CPU per call over the rounds, `ratio` (the median over the rounds of this name's rate
+ * divided by the first name's rate in the same round: paired, so drift between rounds cancels and a
+ * disturbed round drops out), `rates` (every round's rate) and `ratios` (every round's ratio).
  */
 export async function interleaved(names, { reps, warmupRounds = 0, modes: list, run }) {
   const rows = [];

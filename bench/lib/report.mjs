@@ -24,7 +24,7 @@ export function latestMarkdown({ results, tables, charts, command }) {
     pinned
       ? `- Pinned: every server, its libuv thread pool included, on core 0 (\`taskset -c 0\`), the load generator on core 1; ${pinned.rounds} rounds of ~${pinned.seconds} s after a warm-up of ${pinned.warmupRequests} requests and ${pinned.warmupRounds ?? 0} rounds not kept. Its req/s is a server's throughput per core; the targets read it.`
       : '- Pinned: not run.',
-    `- Engine: one call at a time and 64 in flight, floor (node:crypto verify of the signing input), jose.jwtVerify and the engine in interleaved rounds after two rounds not kept (full runs), ${whereRan(results.engine?.[0]?.pinned)}; the ratio to the floor is the median of the round-by-round ratios.`,
+    `- Engine: one call at a time and 64 in flight, floor (node:crypto verify of the signing input), jose.jwtVerify and the engine in interleaved rounds after warm-up rounds not kept (the table's title says how many), ${whereRan(results.engine?.[0]?.pinned)}; the ratio to the floor is the median of the round-by-round ratios.`,
     `- First request of a client: the engine in-process, ${whereRan(results.firstRequest?.pinned)}; a warm request and a new client's first request on two engines, one importing its keys at start-up (the default) and one on first use, and what node:crypto pays for a new key (createPublicKey, plus its first verification's extra time over a verification with a key already used), back to back per round, medians.`,
     '- Where time goes: the Express and Nest demos profiled pinned with `--cpu-prof`; the main thread\'s microseconds per request by area (thread-pool work is not sampled; the profiler\'s overhead lowers the rate).',
     '',

@@ -122,7 +122,7 @@ const SETTINGS = { quick: { count: 500, reps: 1, warmUpCount: 100, warmupRounds:
 
 /** The section's tables: (result, settings) → [{ title, header, rows }]. */
 const tables = (rows, { count, reps, warmupRounds }) => [
-  table(`Engine: client assertions verified per second (${whereRan(rows[0]?.pinned)}; ${count} per round, median of ${reps} interleaved rounds after ${warmupRounds ?? 0} not kept; ratio to the node:crypto floor: median of the round-by-round ratios)`, ['alg', 'mode', 'implementation', 'per second', 'ratio', 'rounds: lowest-highest ratio'], rows.map((r) => [r.alg, r.mode, r.impl, r.perSecond, times(r.ratio), `${times(Math.min(...r.ratios))}-${times(Math.max(...r.ratios))}`])),
+  table(`Engine: client assertions verified per second (${whereRan(rows[0]?.pinned)}; ${count} per round, median of ${reps} interleaved rounds after ${warmupRounds} not kept; ratio to the node:crypto floor: median of the round-by-round ratios)`, ['alg', 'mode', 'implementation', 'per second', 'ratio', 'rounds: lowest-highest ratio'], rows.map((r) => [r.alg, r.mode, r.impl, r.perSecond, times(r.ratio), `${times(Math.min(...r.ratios))}-${times(Math.max(...r.ratios))}`])),
 ];
 
 export const section = defineSection('engine', 'Engine: verifying client assertions in-process…', SETTINGS, benchEngine, tables);

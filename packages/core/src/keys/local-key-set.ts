@@ -9,8 +9,8 @@ export class NoSingleKeyError extends Error {}
 /**
  * Whether a JWK is a signature key by its own members, whatever the header: `use` absent or `sig` (RFC
  * 7517 §4.2), `key_ops` absent or distinct strings including `verify` (§4.3), `ext` (WebCrypto's
- * JsonWebKey member) absent or a boolean — the rules of jose's `createLocalJWKSet`. Read by {@link fits} on each request and, for
- * the keys imported at once, by {@link createKeyResolver}.
+ * JsonWebKey member) absent or a boolean — the rules of jose's `createLocalJWKSet`. Read by
+ * {@link fits} on each request and, for the keys imported at once, by {@link createKeyResolver}.
  */
 function signatureKey(jwk: JWK): boolean {
   const ops = jwk.key_ops as unknown;
