@@ -1,6 +1,6 @@
 // Interleaved comparison of in-process implementations: every scenario measured in turn (A, B, C, A,
 // B, C, …) so that the shared machine's drift hits all of them alike, and ratios taken within a round.
-import { median } from './stats.mjs';
+import { measureCalls, median } from './stats.mjs';
 
 /** The two modes every in-process scenario reports: one call at a time, and `inFlight` calls in flight. */
 export const modes = (inFlight) => [
@@ -8,28 +8,60 @@ export const modes = (inFlight) => [
   [`${inFlight} in flight`, inFlight],
 ];
 
+/** Fewest calls of a slice for each call in flight, so that a slice is not mostly filling and draining. */
+const SLICE_CALLS_PER_IN_FLIGHT = 8;
+
+/** The calls [from, to) of slice `j` of `slices` over `count` calls. */
+const sliceOf = (count, slices, j) => [Math.floor((j * count) / slices), Math.floor(((j + 1) * count) / slices)];
+
+/**
+ * One round: every name prepared (`prepare(name, concurrency, round)` resolves { count, call(i) }, after
+ * any warm-up of its own), then its `count` calls measured in slices taken in turn (A's first slice, B's
+ * first, …, A's second, …), so that a change of the machine's speed within the round (another tenant, a
+ * frequency step) falls on every name alike. A slice has `sliceCalls` calls, or 8 per call in flight if
+ * that is more (default: one slice, the whole count). Resolves each name's { perSecond, cpuMicros }
+ * over its slices.
+ */
+async function measureRound(names, concurrency, round, { prepare, sliceCalls }) {
+  const prepared = [];
+  for (const name of names) prepared.push(await prepare(name, concurrency, round));
+  const size = Math.max(sliceCalls, SLICE_CALLS_PER_IN_FLIGHT * concurrency);
+  const slices = Math.max(...prepared.map(({ count }) => Math.ceil(count / size)));
+  const totals = prepared.map(() => ({ count: 0, ms: 0, cpuMicros: 0 }));
+  for (let j = 0; j < slices; j++) {
+    for (let k = 0; k < names.length; k++) {
+      const { count, call } = prepared[k];
+      const [from, to] = sliceOf(count, slices, j);
+      const m = await measureCalls(to - from, concurrency, (i) => call(from + i));
+      totals[k].count += m.count;
+      totals[k].ms += m.ms;
+      totals[k].cpuMicros += m.cpuMicros * m.count;
+    }
+  }
+  return totals.map((t) => ({ perSecond: (t.count / t.ms) * 1000, cpuMicros: t.cpuMicros / t.count }));
+}
+
 /**
  * For each mode, `warmupRounds` rounds over `names` whose measurements are dropped (default none; as the
  * pinned section drops its first rounds, so that the code under test and the machine settle), then
- * `reps` rounds over `names` in order; `run(name, concurrency, round)` resolves one measurement
- * { perSecond, cpuMicros } (`round` is negative in a warm-up round). One row per mode and name: the
- * median rate and CPU per call over the rounds, `ratio` (the median over the rounds of this name's rate
- * divided by the first name's rate in the same round: paired, so drift between rounds cancels and a
- * disturbed round drops out), `rates` (every round's rate) and `ratios` (every round's ratio).
+ * `reps` rounds (`round` is negative in a warm-up round; see measureRound for `prepare` and
+ * `sliceCalls`). One row per mode and name: the median rate and CPU per call over the rounds, `ratio`
+ * (the median over the rounds of this name's rate divided by the first name's rate in the same round:
+ * paired, so drift between rounds cancels and a disturbed round drops out), `rates` (every round's
+ * rate) and `ratios` (every round's ratio).
  */
-export async function interleaved(names, { reps, warmupRounds = 0, modes: list, run }) {
+export async function interleaved(names, { reps, warmupRounds = 0, sliceCalls = Infinity, modes: list, prepare }) {
   const rows = [];
   for (const [mode, concurrency] of list) {
-    for (let round = -warmupRounds; round < 0; round++) {
-      for (const name of names) await run(name, concurrency, round);
-    }
-    const runs = new Map(names.map((name) => [name, []]));
+    for (let round = -warmupRounds; round < 0; round++) await measureRound(names, concurrency, round, { prepare, sliceCalls });
+    const runs = names.map(() => []);
     for (let round = 0; round < reps; round++) {
-      for (const name of names) runs.get(name).push(await run(name, concurrency, round));
+      const measured = await measureRound(names, concurrency, round, { prepare, sliceCalls });
+      measured.forEach((m, k) => runs[k].push(m));
     }
-    const reference = runs.get(names[0]);
-    for (const name of names) {
-      const own = runs.get(name);
+    const reference = runs[0];
+    names.forEach((name, k) => {
+      const own = runs[k];
       const ratios = own.map((r, i) => r.perSecond / reference[i].perSecond);
       rows.push({
         scenario: name,
@@ -40,7 +72,7 @@ export async function interleaved(names, { reps, warmupRounds = 0, modes: list, 
         rates: own.map((r) => Math.round(r.perSecond)),
         ratios: ratios.map((x) => +x.toFixed(3)),
       });
-    }
+    });
   }
   return rows;
 }

@@ -14,9 +14,10 @@ export function percentile(sorted, p) {
 }
 
 /**
- * Runs `fn(i)` for i in [0, count) with `concurrency` calls in flight. Resolves the rate (calls per
- * second, wall clock), CPU microseconds per call (all threads of this process: steadier than the rate
- * on a shared machine) and main-thread microseconds per call (event-loop utilisation).
+ * Runs `fn(i)` for i in [0, count) with `concurrency` calls in flight. Resolves `count`, the wall-clock
+ * milliseconds `ms`, the rate (calls per second), CPU microseconds per call (all threads of this process:
+ * steadier than the rate on a shared machine) and main-thread microseconds per call (event-loop
+ * utilisation).
  */
 export async function measureCalls(count, concurrency, fn) {
   let next = 0;
@@ -31,7 +32,7 @@ export async function measureCalls(count, concurrency, fn) {
   const ms = performance.now() - start;
   const { active } = performance.eventLoopUtilization(elu);
   const used = process.cpuUsage(cpu);
-  return { perSecond: (count / ms) * 1000, cpuMicros: (used.user + used.system) / count, mainThreadMicros: (active * 1000) / count };
+  return { count, ms, perSecond: (count / ms) * 1000, cpuMicros: (used.user + used.system) / count, mainThreadMicros: (active * 1000) / count };
 }
 
 /** `--name=value` from argv, or `fallback`. */

@@ -16,7 +16,7 @@ import { failedCondition } from '../../packages/core/dist/workload/policy.js';
 import { BENCH_ISSUER as AS } from '../lib/assertions.mjs';
 import { interleaved, modes } from '../lib/interleave.mjs';
 import { defineSection, isMain, runAlone } from '../lib/section.mjs';
-import { measureCalls, median } from '../lib/stats.mjs';
+import { median } from '../lib/stats.mjs';
 import { table, times } from '../lib/table.mjs';
 
 // Not GitHub's own issuer: for that one the engine requires an id-pinning condition (so "none" could not
@@ -93,11 +93,11 @@ async function benchConditions({ count, reps }) {
   const rows = await interleaved([...engines.keys()], {
     reps,
     modes: modes(IN_FLIGHT),
-    run: async (name, concurrency) => {
+    prepare: async (name) => {
       const server = engines.get(name);
       for (const t of await tokens(200)) await server.exchange(request(t));
       const list = await tokens(count);
-      return measureCalls(count, concurrency, (i) => server.exchange(request(list[i])));
+      return { count, call: (i) => server.exchange(request(list[i])) };
     },
   });
   return { rows, conditionsMicros: conditionsAlone(count * 5, reps) };

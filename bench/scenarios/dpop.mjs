@@ -20,7 +20,6 @@ import { MemoryReplayStore } from '../../packages/core/dist/replay/memory-replay
 import { accessTokenHash, DpopVerifier } from '../../packages/core/dist/dpop/index.js';
 import { interleaved, modes } from '../lib/interleave.mjs';
 import { defineSection, isMain, runAlone } from '../lib/section.mjs';
-import { measureCalls } from '../lib/stats.mjs';
 import { table, times } from '../lib/table.mjs';
 
 const URL_TOKEN = 'https://as.bench.test/token';
@@ -100,13 +99,13 @@ async function benchDpop({ count, reps }) {
   return interleaved([...list.keys()], {
     reps,
     modes: modes(IN_FLIGHT),
-    run: async (name, concurrency) => {
+    prepare: async (name) => {
       const prepare = list.get(name);
       // The new-key scenario has at most 2000 distinct keys: run it on a count it covers.
       const n = name.includes('new key') ? Math.min(count, 2000) : count;
       const warm = await prepare(200);
       for (let i = 0; i < 200; i++) await warm(i); // warm-up on inputs of its own
-      return measureCalls(n, concurrency, await prepare(n));
+      return { count: n, call: await prepare(n) };
     },
   });
 }
