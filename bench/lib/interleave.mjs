@@ -26,7 +26,7 @@ async function measureRound(names, concurrency, round, { prepare, sliceCalls }) 
   const prepared = [];
   for (const name of names) prepared.push(await prepare(name, concurrency, round));
   const size = Math.max(sliceCalls, SLICE_CALLS_PER_IN_FLIGHT * concurrency);
-  const slices = Math.max(...prepared.map(({ count }) => Math.ceil(count / size)));
+  const slices = Math.max(1, ...prepared.map(({ count }) => Math.ceil(count / size)));
   const totals = prepared.map(() => ({ count: 0, ms: 0, cpuMicros: 0 }));
   for (let j = 0; j < slices; j++) {
     for (let k = 0; k < names.length; k++) {
