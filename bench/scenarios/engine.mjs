@@ -52,7 +52,7 @@ const IN_FLIGHT = 64;
  * Keys and `total` distinct client assertions for one algorithm, in every shape the implementations
  * take; each implementation is `async () => fn(i)`, called once per run.
  */
-async function prepare(alg, total) {
+export async function prepare(alg, total) {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1' };
   const now = Date.now();
