@@ -1,5 +1,7 @@
 // Types of interleave.mjs for the TypeScript tests that import it.
 
+export declare function combineSlices(slices: { count: number; ms: number; cpuMicros: number }[]): { perSecond: number; cpuMicros: number };
+
 export declare const modes: (inFlight: number) => [string, number][];
 
 export interface InterleavedRow {

@@ -15,30 +15,54 @@ const SLICE_CALLS_PER_IN_FLIGHT = 8;
 const sliceOf = (count, slices, j) => [Math.floor((j * count) / slices), Math.floor(((j + 1) * count) / slices)];
 
 /**
- * One round: every name prepared (`prepare(name, concurrency, round)` resolves { count, call(i) }, after
- * any warm-up of its own), then its `count` calls measured in slices taken in turn (A's first slice, B's
- * first, …, A's second, …), so that a change of the machine's speed within the round (another tenant, a
- * frequency step) falls on every name alike. A slice has `sliceCalls` calls, or 8 per call in flight if
- * that is more (default: one slice, the whole count). Resolves each name's { perSecond, cpuMicros }
- * over its slices.
+ * One name's measurement over its slices: { perSecond, cpuMicros } from each slice's { count, ms,
+ * cpuMicros } (measureCalls): the calls over the wall-clock time, and the CPU per call weighted by calls.
+ */
+export function combineSlices(slices) {
+  let count = 0;
+  let ms = 0;
+  let cpu = 0;
+  for (const slice of slices) {
+    count += slice.count;
+    ms += slice.ms;
+    cpu += slice.cpuMicros * slice.count;
+  }
+  return { perSecond: (count / ms) * 1000, cpuMicros: cpu / count };
+}
+
+/**
+ * One round. Without `sliceCalls` (Infinity, or not a number), each name is prepared
+ * (`prepare(name, concurrency, round)` resolves { count, call(i) }, after any warm-up of its own) and
+ * measured in one piece before the next is prepared. With it, every name is prepared first, then its
+ * calls are measured in slices taken in turn (A's first slice, B's first, …, A's second, …), so that a
+ * change of the machine's speed within the round (another tenant, a frequency step) falls on every name
+ * alike: each name's count is split evenly into as many slices as hold at least `sliceCalls` calls, and
+ * at least 8 per call in flight, each (one slice when the count is smaller). Resolves each name's
+ * { perSecond, cpuMicros }.
  */
 async function measureRound(names, concurrency, round, { prepare, sliceCalls }) {
+  if (!Number.isFinite(sliceCalls)) {
+    const measured = [];
+    for (const name of names) {
+      const { count, call } = await prepare(name, concurrency, round);
+      measured.push(await measureCalls(count, concurrency, call));
+    }
+    return measured;
+  }
   const prepared = [];
   for (const name of names) prepared.push(await prepare(name, concurrency, round));
   const size = Math.max(sliceCalls, SLICE_CALLS_PER_IN_FLIGHT * concurrency);
-  const slices = Math.max(1, ...prepared.map(({ count }) => Math.ceil(count / size)));
-  const totals = prepared.map(() => ({ count: 0, ms: 0, cpuMicros: 0 }));
-  for (let j = 0; j < slices; j++) {
+  const slicesOf = prepared.map(({ count }) => Math.max(1, Math.floor(count / size)));
+  const measured = prepared.map(() => []);
+  for (let j = 0; j < Math.max(...slicesOf); j++) {
     for (let k = 0; k < names.length; k++) {
+      if (j >= slicesOf[k]) continue;
       const { count, call } = prepared[k];
-      const [from, to] = sliceOf(count, slices, j);
-      const m = await measureCalls(to - from, concurrency, (i) => call(from + i));
-      totals[k].count += m.count;
-      totals[k].ms += m.ms;
-      totals[k].cpuMicros += m.cpuMicros * m.count;
+      const [from, to] = sliceOf(count, slicesOf[k], j);
+      measured[k].push(await measureCalls(to - from, concurrency, (i) => call(from + i)));
     }
   }
-  return totals.map((t) => ({ perSecond: (t.count / t.ms) * 1000, cpuMicros: t.cpuMicros / t.count }));
+  return measured.map(combineSlices);
 }
 
 /**

@@ -1,14 +1,22 @@
 // How long node:crypto's verify itself takes in the engine section's floor (back to back) and inside the
 // engine's calls, one at a time: the wall-clock time of every `crypto.verify` call is summed by a
 // wrapper installed before anything imports node:crypto, so an engine call splits into its verification
-// and the rest. The implementations run as the engine section runs them (scenarios/engine.mjs: the same
-// tokens, engine and floor; calls in slices of 50 taken in turn), in rounds of 4000 calls.
+// and the rest. The floor and the engine are those of the engine section (scenarios/engine.mjs: the
+// same tokens and engine), their calls taken in slices of 50 in turn as there, but without jose's
+// slices between them; rounds of 4000 calls, the first not kept; "the rest" is the median call less
+// the median time inside verify. Run it on one CPU: with more, the engine may hand verifications to
+// the thread pool, where the wrapper would time only the hand-off; it refuses to start otherwise.
 //
 //   taskset -c 0 node bench/tools/verify-in-context.mjs [--alg=ES256] [--rounds=5]
+import { availableParallelism } from 'node:os';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { argValue, median } from '../lib/stats.mjs';
 import { printTable } from '../lib/table.mjs';
 
+if (availableParallelism() !== 1) {
+  console.error('verify-in-context: run it on one CPU (taskset -c 0 node bench/tools/verify-in-context.mjs)');
+  process.exit(2);
+}
 const crypto = createRequire(import.meta.url)('node:crypto');
 const realVerify = crypto.verify;
 let insideNs = 0n;
@@ -55,4 +63,4 @@ const row = (name) => {
   const inside = median(perRound[name].map((r) => r.inside));
   return [name, all.toFixed(1), inside.toFixed(1), (all - inside).toFixed(1)];
 };
-printTable(`${alg}, one call at a time: microseconds per call, medians of ${rounds} rounds of ${COUNT} calls (pid ${process.pid}; pin it with taskset -c 0)`, ['implementation', 'us per call', 'inside crypto.verify', 'the rest'], names.map(row));
+printTable(`${alg}, one call at a time: microseconds per call, medians of ${rounds} rounds of ${COUNT} calls on one CPU`, ['implementation', 'us per call', 'inside crypto.verify', 'the rest'], names.map(row));
