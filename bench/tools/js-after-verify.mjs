@@ -1,8 +1,10 @@
 // Whether what runs before the engine's JavaScript changes what it costs: the engine's ES256 client
 // authentication with node:crypto's `verify` replaced by one answering true (so an engine call is its
 // JavaScript alone), timed right after a real ES256 verification, right after a real RS256 one, or back
-// to back, the three taken in slices of 50 in turn; rounds of 3000 calls each, the first not kept.
-// Medians over the rounds. Run it on one CPU, as the engine section runs; it refuses to start otherwise.
+// to back, the three taken in slices of 50 in turn; rounds of 3000 calls per condition, the first not
+// kept. Medians over the rounds. Run it on one CPU, as the engine section runs; it refuses to start
+// otherwise: with more, the engine may call `verify` with a callback (the thread pool), which the
+// stand-in below never calls, and the tool would hang.
 //
 //   taskset -c 0 node bench/tools/js-after-verify.mjs [--rounds=5]
 import { availableParallelism } from 'node:os';
@@ -22,7 +24,8 @@ const { prepare } = await import('../scenarios/engine.mjs');
 
 /** A real verification of `alg` (ES256 or RS256) over a fixed input, with a key imported once. */
 function realVerification(alg) {
-  const { privateKey, publicKey } = alg === 'ES256' ? crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }) : crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } =
+    alg === 'ES256' ? crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }) : crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   const input = alg === 'ES256' ? { key: publicKey, dsaEncoding: 'ieee-p1363' } : publicKey;
   const data = Buffer.from('header.claims');
   const signature = crypto.sign('sha256', data, alg === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey);
@@ -34,7 +37,11 @@ function realVerification(alg) {
 const rounds = Number(argValue('rounds', 5));
 const COUNT = 3000;
 const SLICE = 50;
-const before = { 'after an ES256 verify': realVerification('ES256'), 'after an RS256 verify': realVerification('RS256'), 'back to back': () => {} };
+const before = {
+  'after an ES256 verify': realVerification('ES256'),
+  'after an RS256 verify': realVerification('RS256'),
+  'back to back': () => {},
+};
 const names = Object.keys(before);
 // Distinct tokens for each condition: one engine, a fresh replay store each round (engine.mjs's prepare).
 const impls = await prepare('ES256', names.length * COUNT);
