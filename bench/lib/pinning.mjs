@@ -2,7 +2,7 @@
 // included, on one core and the load generator on the other, so that a figure is the server's cost per
 // core and does not depend on how much of the second core the load generator leaves to the thread pool.
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** The core every pinned server runs on. */
@@ -29,6 +29,16 @@ export function requireTaskset() {
     throw new Error(`the pinned scenario needs cores ${SERVER_CORE} and ${LOAD_CORE}; this process may run on ${allowed} only`);
   }
   return path;
+}
+
+/**
+ * For a diagnostic tool (bench/tools/) that must run on one CPU, as the engine section does: exits with
+ * status 2, saying how to start `file` (its path under bench/tools/), when this process may use more.
+ */
+export function exitUnlessOneCpu(file) {
+  if (availableParallelism() === 1) return;
+  console.error(`${file}: run it on one CPU (taskset -c ${SERVER_CORE} node bench/tools/${file})`);
+  process.exit(2);
 }
 
 /** The cores of a taskset list such as '0,1', '0-3' or '0-2,5'. */

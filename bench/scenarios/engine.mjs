@@ -46,7 +46,10 @@ function nodeVerifier(alg, keyObject) {
   }
 }
 
-const WARM_UP = 200;
+/** Calls each implementation makes on inputs of its own before it is measured, in every round. */
+export const WARM_UP = 200;
+/** Calls in a slice of one implementation, one call at a time (full and quick runs). */
+export const SLICE_CALLS = 50;
 const IN_FLIGHT = 64;
 
 /**
@@ -124,7 +127,7 @@ async function measureEngine({ count, reps, warmUpCount, warmupRounds, sliceCall
 /** The scenario, pinned to the servers' core when this machine can pin (onOneCore); rows say which. */
 const benchEngine = (settings) => onOneCore(import.meta.url, settings, async (pinned) => (await measureEngine(settings)).map((row) => ({ ...row, pinned })));
 
-const SETTINGS = { quick: { count: 500, reps: 1, warmUpCount: 100, warmupRounds: 0, sliceCalls: 50 }, full: { count: 4000, reps: 7, warmUpCount: 500, warmupRounds: 2, sliceCalls: 50 } };
+const SETTINGS = { quick: { count: 500, reps: 1, warmUpCount: 100, warmupRounds: 0, sliceCalls: SLICE_CALLS }, full: { count: 4000, reps: 7, warmUpCount: 500, warmupRounds: 2, sliceCalls: SLICE_CALLS } };
 
 /** The section's tables: (result, settings) → [{ title, header, rows }]. */
 const tables = (rows, { count, reps, warmupRounds, sliceCalls }) => [

@@ -7,20 +7,17 @@
 // stand-in below never calls, and the tool would hang.
 //
 //   taskset -c 0 node bench/tools/js-after-verify.mjs [--rounds=5]
-import { availableParallelism } from 'node:os';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { exitUnlessOneCpu } from '../lib/pinning.mjs';
 import { argValue, median } from '../lib/stats.mjs';
 import { printTable } from '../lib/table.mjs';
 
-if (availableParallelism() !== 1) {
-  console.error('js-after-verify: run it on one CPU (taskset -c 0 node bench/tools/js-after-verify.mjs)');
-  process.exit(2);
-}
+exitUnlessOneCpu('js-after-verify.mjs');
 const crypto = createRequire(import.meta.url)('node:crypto');
 const realVerify = crypto.verify;
 crypto.verify = () => true;
 syncBuiltinESMExports();
-const { prepare } = await import('../scenarios/engine.mjs');
+const { prepare, SLICE_CALLS } = await import('../scenarios/engine.mjs');
 
 /** A real verification of `alg` (ES256 or RS256) over a fixed input, with a key imported once. */
 function realVerification(alg) {
@@ -36,7 +33,6 @@ function realVerification(alg) {
 
 const rounds = Number(argValue('rounds', 5));
 const COUNT = 3000;
-const SLICE = 50;
 const before = {
   'after an ES256 verify': realVerification('ES256'),
   'after an RS256 verify': realVerification('RS256'),
@@ -49,10 +45,10 @@ const perRound = Object.fromEntries(names.map((name) => [name, []]));
 for (let round = -1; round < rounds; round++) {
   const engine = await impls.engine();
   const ns = Object.fromEntries(names.map((name) => [name, 0n]));
-  for (let from = 0; from < COUNT; from += SLICE) {
+  for (let from = 0; from < COUNT; from += SLICE_CALLS) {
     for (let k = 0; k < names.length; k++) {
       const name = names[k];
-      for (let i = from; i < from + SLICE; i++) {
+      for (let i = from; i < from + SLICE_CALLS; i++) {
         before[name]();
         const start = process.hrtime.bigint();
         await engine(k * COUNT + i);

@@ -8,15 +8,12 @@
 // the thread pool, where the wrapper would time only the hand-off; it refuses to start otherwise.
 //
 //   taskset -c 0 node bench/tools/verify-in-context.mjs [--alg=ES256] [--rounds=5]
-import { availableParallelism } from 'node:os';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { exitUnlessOneCpu } from '../lib/pinning.mjs';
 import { argValue, median } from '../lib/stats.mjs';
 import { printTable } from '../lib/table.mjs';
 
-if (availableParallelism() !== 1) {
-  console.error('verify-in-context: run it on one CPU (taskset -c 0 node bench/tools/verify-in-context.mjs)');
-  process.exit(2);
-}
+exitUnlessOneCpu('verify-in-context.mjs');
 const crypto = createRequire(import.meta.url)('node:crypto');
 const realVerify = crypto.verify;
 let insideNs = 0n;
@@ -29,13 +26,11 @@ crypto.verify = (...args) => {
   }
 };
 syncBuiltinESMExports();
-const { prepare } = await import('../scenarios/engine.mjs');
+const { prepare, SLICE_CALLS, WARM_UP } = await import('../scenarios/engine.mjs');
 
 const alg = argValue('alg', 'ES256');
 const rounds = Number(argValue('rounds', 5));
 const COUNT = 4000;
-const SLICE = 50;
-const WARM_UP = 200;
 const impls = await prepare(alg, COUNT + WARM_UP);
 const names = ['floor', 'engine'];
 const perRound = { floor: [], engine: [] };
@@ -46,11 +41,11 @@ for (let round = -1; round < rounds; round++) {
     for (let i = 0; i < WARM_UP; i++) await fns[name](i);
   }
   const totals = { floor: { all: 0n, inside: 0n }, engine: { all: 0n, inside: 0n } };
-  for (let from = WARM_UP; from < WARM_UP + COUNT; from += SLICE) {
+  for (let from = WARM_UP; from < WARM_UP + COUNT; from += SLICE_CALLS) {
     for (const name of names) {
       insideNs = 0n;
       const start = process.hrtime.bigint();
-      for (let i = from; i < from + SLICE; i++) await fns[name](i);
+      for (let i = from; i < from + SLICE_CALLS; i++) await fns[name](i);
       totals[name].all += process.hrtime.bigint() - start;
       totals[name].inside += insideNs;
     }
