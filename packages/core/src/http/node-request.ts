@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import { InvalidRequestError } from '../errors.js';
 import type { PlainRequest } from '../request/plain-request.js';
+import { forEachFormPair } from '../request/urlencoded.js';
 
 function isForm(request: IncomingMessage): boolean {
   return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers['content-type'] ?? '');
@@ -60,6 +61,8 @@ export function formFields(body: PlainRequest['body'], current?: unknown): Recor
   }
   const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   const fields: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [name, value] of new URLSearchParams(text)) fields[name] = value;
+  forEachFormPair(text, (name, value) => {
+    fields[name] = value;
+  });
   return fields;
 }

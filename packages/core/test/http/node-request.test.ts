@@ -96,6 +96,11 @@ describe('formFields (for adapters keeping the form on the request)', () => {
     expect({ ...formFields(new TextEncoder().encode('a=%C3%A9')) }).toEqual({ a: 'é' });
   });
 
+  it('reads a value as the engine read it, where Node\'s URLSearchParams reads it otherwise', () => {
+    // The bytes 0xF0 0x9F 0xC3 0xA9: a cut-short four-byte sequence (one U+FFFD), then é; Node's URLSearchParams gives two U+FFFD.
+    expect({ ...formFields('token=%F0%9F\u00e9') }).toEqual({ token: '\uFFFD\u00e9' });
+  });
+
   it('gives undefined for a body already parsed, or none', () => {
     expect(formFields({ a: '1' })).toBeUndefined();
     expect(formFields(undefined)).toBeUndefined();
