@@ -5,7 +5,7 @@ interface WellFormed {
 }
 
 const utf8 = new TextEncoder();
-/** UTF-8 decode without BOM (WHATWG Encoding §4.3): a leading U+FEFF is kept, invalid bytes read as U+FFFD. */
+/** UTF-8 decode without BOM (WHATWG Encoding Standard §6): a leading U+FEFF is kept, invalid bytes read as U+FFFD. */
 const utf8WithoutBOM = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** The value of an ASCII hex digit's byte, or -1 for any other byte, or none (`undefined`, past the end). */
