@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import { InvalidRequestError } from '../errors.js';
 import type { PlainRequest } from '../request/plain-request.js';
-import { forEachFormPair } from '../request/urlencoded.js';
+import { forEachFormPair, formText } from '../request/urlencoded.js';
 
 function isForm(request: IncomingMessage): boolean {
   return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers['content-type'] ?? '');
@@ -59,9 +59,8 @@ export function formFields(body: PlainRequest['body'], current?: unknown): Recor
   if (current !== undefined && !(typeof current === 'object' && current !== null && !Array.isArray(current) && Object.keys(current).length === 0)) {
     return undefined;
   }
-  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   const fields: Record<string, string> = Object.create(null) as Record<string, string>;
-  forEachFormPair(text, (name, value) => {
+  forEachFormPair(formText(body), (name, value) => {
     fields[name] = value;
   });
   return fields;

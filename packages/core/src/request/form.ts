@@ -1,6 +1,6 @@
 import { InvalidRequestError } from '../errors.js';
 import type { PlainRequest } from './plain-request.js';
-import { forEachFormPair } from './urlencoded.js';
+import { forEachFormPair, formText } from './urlencoded.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -90,8 +90,7 @@ export function readForm(request: PlainRequest, maxBodyLength: number): Map<stri
     // A UTF-16 code unit takes at most 3 bytes of UTF-8, so a short text needs no byte count.
     const length = typeof body !== 'string' ? body.byteLength : body.length * 3 <= maxBodyLength ? 0 : Buffer.byteLength(body);
     if (length > maxBodyLength) throw tooLarge();
-    const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-    forEachFormPair(text, (name, value) => addParam(params, name, value));
+    forEachFormPair(formText(body), (name, value) => addParam(params, name, value));
     return params;
   }
   if (typeof body !== 'object') throw new InvalidRequestError('malformed_body', 'the request body is malformed');

@@ -84,3 +84,12 @@ export function forEachFormPair(text: string, pair: (name: string, value: string
     start = amp + 1;
   }
 }
+
+/**
+ * A form body as text: a string as it is; bytes read as UTF-8, invalid sequences as U+FFFD and a leading
+ * BOM kept (as the WHATWG Encoding Standard's "UTF-8 decode without BOM", §6, reads them), before the
+ * parser of {@link forEachFormPair} (WHATWG URL Standard §5.1) reads it. No copy of the bytes is made.
+ */
+export function formText(body: string | Uint8Array): string {
+  return typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+}

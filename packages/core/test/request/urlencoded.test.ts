@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { URLSearchParams as ReferenceSearchParams } from 'whatwg-url';
-import { forEachFormPair } from '../../src/request/urlencoded.js';
+import { forEachFormPair, formText } from '../../src/request/urlencoded.js';
 import { readForm } from '../../src/request/form.js';
 
 /**
@@ -29,7 +29,7 @@ const PIECES = [
   '%E2%82%AC', '%F0%9F%98%80', '%F0%9F', '%ED%A0%80', '%C0%AF', '%FF', '%EF%BB%BF', '%00', 'a', 'b', 'Z', '9', 'é', '€',
   '😀', '\uD800', '\uDC00', ' ', '\u0000', '\r\n', 'grant_type', 'client_assertion', 'resource',
 ];
-const formText = fc
+const formTexts = fc
   .array(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...PIECES) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 3 }) }), {
     maxLength: 40,
   })
@@ -38,7 +38,7 @@ const formText = fc
 describe('forEachFormPair (WHATWG URL §5.1, RFC 6749 Appendix B)', () => {
   it('reads the same pairs, in the same order, as the reference URLSearchParams for any text', () => {
     fc.assert(
-      fc.property(formText, (text) => {
+      fc.property(formTexts, (text) => {
         expect(pairsOf(text)).toEqual(referencePairs(text));
       }),
       { numRuns: 2000 },
@@ -104,6 +104,42 @@ describe('forEachFormPair (WHATWG URL §5.1, RFC 6749 Appendix B)', () => {
     expect(pairs).toHaveLength(20_002);
     expect(pairs.at(-1)).toEqual(['y', '2']);
     expect(pairs[1]).toEqual(['a', '']);
+  });
+});
+
+describe('formText (a body of bytes read as UTF-8 before WHATWG URL §5.1)', () => {
+  // The Encoding Standard's "UTF-8 decode without BOM" (§6), as the platform's TextDecoder implements it.
+  const standard = new TextDecoder('utf-8', { ignoreBOM: true });
+
+  it('gives a string back as it is', () => {
+    expect(formText('a=%FF&\uD800')).toBe('a=%FF&\uD800');
+  });
+
+  it.each([
+    // Worked by hand: a kept BOM, `a`, a four-byte sequence cut short (one U+FFFD), `A`.
+    [[0xef, 0xbb, 0xbf, 0x61, 0xf0, 0x9f, 0x41], '\uFEFFa\uFFFDA'],
+    // 0xC3 0xA9 is é; a lone continuation byte and 0xFF are one U+FFFD each.
+    [[0x3d, 0xc3, 0xa9, 0x80, 0xff], '=\u00e9\uFFFD\uFFFD'],
+  ])('reads the bytes %j as %j', (bytes, expected) => {
+    expect(formText(new Uint8Array(bytes))).toBe(expected);
+  });
+
+  it('reads only the bytes of a view into a larger buffer', () => {
+    const whole = new TextEncoder().encode('x=1&y=2&z=3');
+    expect(formText(whole.subarray(4, 7))).toBe('y=2');
+    expect(formText(Buffer.from(whole.buffer, 8, 3))).toBe('z=3');
+  });
+
+  it('reads any bytes, at any offset of a larger buffer, as the standard decoder does', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat(8), fc.nat(8), (bytes, before, after) => {
+        const whole = new Uint8Array(before + bytes.length + after).fill(0x26);
+        whole.set(bytes, before);
+        const view = whole.subarray(before, before + bytes.length);
+        expect(formText(view)).toBe(standard.decode(bytes));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
