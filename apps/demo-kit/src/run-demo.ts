@@ -65,8 +65,10 @@ export async function runDemo(
 ): Promise<RunningDemo> {
   const timeouts = serverTimeouts(env);
   const drainTimeout = shutdownTimeout(env);
-  const settings = await demoSettings(env, defaultPort, options);
-  const replay = await replayStoreFor(settings.redis, options.redis);
+  // Only what the closures below need is kept past start-up: the trust configuration (its clients, about
+  // 1.2 kB each) is read into the engine's registry and then let go.
+  const { port: listenPort, host: listenHost, redis, options: serverOptions } = await demoSettings(env, defaultPort, options);
+  const replay = await replayStoreFor(redis, options.redis);
   const readiness: ReadinessCheck = replay === undefined ? async () => ({ ready: true }) : replayStoreReadiness(replay.store);
   let draining = false;
   let authorizationServer: AuthorizationServer;
@@ -77,7 +79,7 @@ export async function runDemo(
     // OpenTelemetry SDK only when an OTEL_* variable asks for it (docs/operations.md).
     telemetry = await startTelemetry(env);
     authorizationServer = await createAuthorizationServer({
-      ...settings.options,
+      ...serverOptions,
       ...(replay === undefined ? {} : { replayStore: replay.store }),
     });
     app = await build(authorizationServer);
@@ -90,7 +92,7 @@ export async function runDemo(
     server = createServer(timeouts, withHealth(telemetry?.traceRequests(listener) ?? listener, { readiness, draining: () => draining }));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(settings.port, settings.host, () => {
+      server.listen(listenPort, listenHost, () => {
         server.off('error', reject);
         resolve();
       });
