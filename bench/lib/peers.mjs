@@ -16,9 +16,9 @@ export const BASELINE = 'baseline';
 export const OIDC_PROVIDER = 'oidc-provider';
 
 /**
- * A demo's ratios to one peer, over all rounds and over the quiet rounds (null when fewer than two). rps:
- * the median of the round-by-round ratios, which cancels the machine's drift. p99: the demo's median p99
- * over the rounds over the peer's (the figures the table and chart show), because a round's p99 moves
+ * A demo's ratios to one peer. rps, over all rounds and over the quiet rounds (null when fewer than
+ * two): the median of the round-by-round ratios, which cancels the machine's drift. p99: the demo's
+ * median p99 over the rounds over the peer's (the figures the table and chart show), because a round's p99 moves
  * with one stall of the host far more than its rps does: 2026-12-01 23:15's express-demo rounds had
  * p99 ratios from 0.30x to 1.71x, so their median (1.05x) said more about which rounds a stall hit than
  * about the servers, while each server's median p99 over its 8 rounds (16.6 and 21.9 ms) drops up to
@@ -30,7 +30,7 @@ function versus(demo, peer) {
     rps: pairedRatio(demo, peer, 'rps'),
     p99: +(demo.p99 / peer.p99).toFixed(3),
     p99Paired: pairedRatio(demo, peer, 'p99'),
-    quiet: { rounds: quietRounds, rps: quietPairedRatio(demo, peer, 'rps'), p99: quietPairedRatio(demo, peer, 'p99') },
+    quiet: { rounds: quietRounds, rps: quietPairedRatio(demo, peer, 'rps') },
   };
 }
 

@@ -154,7 +154,6 @@ export class Registry {
     };
     const shared = new SharedSets();
     clients.forEach((meta, i) => {
-      const alg = meta.token_endpoint_auth_signing_alg;
       this.clients.set(
         meta.client_id,
         Object.freeze({
@@ -163,7 +162,7 @@ export class Registry {
           clientId: meta.client_id,
           metadata: Object.freeze(structuredClone(meta)),
           resolveKey: resolver(meta, `clients[${i}]`, `client "${meta.client_id}"`),
-          algorithms: alg === undefined ? ALL_ALGORITHMS : shared.of([...pinnedAlgorithms(alg)]),
+          algorithms: shared.of([...pinnedAlgorithms(meta.token_endpoint_auth_signing_alg)]),
           grantTypes: shared.of(meta.grant_types ?? [CLIENT_CREDENTIALS_GRANT_TYPE]),
           scope: shared.of([...scopeSet(meta.scope)]),
           maxLifetime: meta.max_assertion_lifetime ?? maxLifetime,
